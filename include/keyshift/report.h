@@ -1,0 +1,67 @@
+/*
+ * keyshift/report.h - rendering occurrences and diagnostics
+ *
+ * A reporter is a streaming serializer: begin, one call per occurrence,
+ * one per diagnostic, end. It never loads every finding into memory and
+ * never sees a secret unless the caller put one in ks_occurrence.secret
+ * (only with --show-secrets). Every string is escaped for its format.
+ */
+#ifndef KS_KEYSHIFT_REPORT_H
+#define KS_KEYSHIFT_REPORT_H
+
+#include <stdio.h>
+
+#include <keyshift/common.h>
+#include <keyshift/error.h>
+#include <keyshift/finding.h>
+
+KS_BEGIN_DECL
+
+/** Counters shown in summaries; any may be 0 when unknown. */
+typedef struct {
+	uint64_t files;
+	uint64_t bytes;
+	uint64_t blobs;
+	uint64_t skipped;
+	uint64_t diagnostics;
+	uint64_t occurrences;
+	uint64_t findings;
+	double seconds;
+	int64_t run_id;
+	const char *store_path;  /**< NULL without a store */
+} ks_report_summary;
+
+typedef struct {
+	unsigned version;
+	bool color;               /**< text: ANSI colour */
+	bool verbose;             /**< text: print snippets */
+	int64_t now;              /**< pinned clock (SOURCE_DATE_EPOCH), or 0 */
+	const char *tool_version;
+} ks_report_options;
+
+#define KS_REPORT_OPTIONS_VERSION 1
+#define KS_REPORT_OPTIONS_INIT { KS_REPORT_OPTIONS_VERSION, false, false, 0, \
+	KS_VERSION }
+
+typedef struct ks_reporter ks_reporter;
+
+/** The reporter for a format name ("text", "json", "jsonl"), or NULL. */
+KS_EXTERN(const ks_reporter *) ks_report_format_lookup(const char *name);
+/** Space-separated list of the supported format names (static). */
+KS_EXTERN(const char *) ks_report_format_names(void);
+
+typedef struct ks_report ks_report;
+
+/** Start a report to `fp` (not closed by the report). */
+KS_EXTERN(int) ks_report_begin(ks_report **out, const ks_reporter *reporter,
+    FILE *fp, const ks_report_options *opts) KS_WARN_UNUSED;
+KS_EXTERN(int) ks_report_occurrence(ks_report *r, const ks_occurrence *occ)
+    KS_WARN_UNUSED;
+KS_EXTERN(int) ks_report_diagnostic(ks_report *r, const ks_diagnostic *diag)
+    KS_WARN_UNUSED;
+/** Write the trailer (summary) and free the report, even on error. */
+KS_EXTERN(int) ks_report_end(ks_report *r, const ks_report_summary *summary)
+    KS_WARN_UNUSED;
+
+KS_END_DECL
+#endif

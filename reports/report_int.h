@@ -1,0 +1,37 @@
+/*
+ * reports/report_int.h - the reporter descriptor (tmux cmd_entry style)
+ *
+ * To add a format: write fmt_NAME.c with a `const struct ks_reporter
+ * ks_reporter_NAME`, list it in report.c's registry, add golden tests.
+ */
+#ifndef KS_REPORTS_REPORT_INT_H
+#define KS_REPORTS_REPORT_INT_H
+
+#include <keyshift/report.h>
+
+struct ks_report {
+	const struct ks_reporter *reporter;
+	FILE *fp;
+	ks_report_options opts;
+	uint64_t noccurrences;
+	uint64_t ndiagnostics;
+	void *state;            /* the format's own */
+};
+
+struct ks_reporter {
+	const char *name;
+	int (*begin)(struct ks_report *r);
+	int (*occurrence)(struct ks_report *r, const ks_occurrence *occ);
+	int (*diagnostic)(struct ks_report *r, const ks_diagnostic *diag);
+	int (*end)(struct ks_report *r, const ks_report_summary *summary);
+};
+
+extern const struct ks_reporter ks_reporter_text;
+extern const struct ks_reporter ks_reporter_json;
+extern const struct ks_reporter ks_reporter_jsonl;
+
+/* Shared by the JSON formats: one occurrence as a JSON object. */
+void ks_json_occurrence(FILE *fp, const ks_occurrence *occ);
+void ks_json_diagnostic(FILE *fp, const ks_diagnostic *diag);
+
+#endif
