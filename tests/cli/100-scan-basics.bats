@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# keyshift scan: exit codes, exact locations, stdin, formats, help.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+@test "--version and help" {
+	run ks --version
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^keyshift\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	run ks help scan
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--max-file-size"* ]]
+	run ks --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"scan"* && "$output" == *"rules"* ]]
+}
+
+@test "exit 0 and a summary on a clean tree" {
+	mkdir tree
+	printf 'hello world\nnothing to see here\n' > tree/readme.txt
+	run ks scan --no-store tree
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0 findings"* ]]
+	[[ "$output" == *"1 file"* ]]
+}
+
+@test "exit 1 with the exact path, line and column of a secret" {
+	mkdir -p tree/config
+	secret=$(gen_google_secret)
+	printf 'first line\n\n  google_secret: %s\n' "$secret" > tree/config/app.yml
+	run --separate-stderr ks scan --no-store --format jsonl tree
+	[ "$status" -eq 1 ]
+	line=$(printf '%s\n' "$output" | jq -c 'select(.category=="oauth-client-secret" and (.rule|test("google")))' | head -n1)
+	[ -n "$line" ]
+	[ "$(jq -r .path <<<"$line")" = "tree/config/app.yml" ]
+	[ "$(jq -r .line <<<"$line")" = 3 ]
+	[ "$(jq -r .column <<<"$line")" = 18 ]
+	[ "$(jq -r .end_line <<<"$line")" = 3 ]
+	[ "$(jq -r .end_column <<<"$line")" = $((18 + ${#secret} - 1)) ]
+	[ "$(jq -r .source <<<"$line")" = fs ]
+	[ "$(jq -r '.fingerprint|length' <<<"$line")" = 32 ]
+	# Redacted by default: the secret appears nowhere in the output.
+	[[ "$output" != *"$secret"* ]]
+	[[ "$stderr" != *"$secret"* ]]
+	[[ "$(jq -r .secret_preview <<<"$line")" == GOCS* ]]
+}
+
+@test "a private key is found by its BEGIN line" {
+	mkdir tree
+	gen_pem_key tree/server.key EC
+	run ks scan --no-store --format jsonl tree
+	[ "$status" -eq 1 ]
+	[ "$(jq -r 'select(.category=="private-key") | .path' <<<"$output" | head -n1)" = tree/server.key ]
+	[ "$(jq -r 'select(.category=="private-key") | .line' <<<"$output" | head -n1)" = 2 ]
+}
+
+@test "the same secret in two files is one fingerprint, two occurrences" {
+	mkdir tree
+	secret=$(gen_google_secret)
+	printf 'a=1\nsecret: %s\n' "$secret" > tree/one.yml
+	printf 'value: "%s"\n' "$secret" > tree/two.json
+	run ks scan --no-store --format jsonl tree
+	[ "$status" -eq 1 ]
+	fps=$(jq -r 'select(.rule|test("google")) | .fingerprint' <<<"$output" | sort -u | wc -l)
+	n=$(jq -r 'select(.rule|test("google")) | .path' <<<"$output" | wc -l)
+	[ "$fps" -eq 1 ]
+	[ "$n" -eq 2 ]
+}
+
+@test "stdin is scanned with '-' and named with --stdin-name" {
+	secret=$(gen_aws_key_id)
+	run bash -c "printf 'aws_access_key_id = %s\n' '$secret' | '$KEYSHIFT' scan --no-store --format jsonl -"
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .source <<<"$output" | head -n1)" = stdin ]
+	[ "$(jq -r .path <<<"$output" | head -n1)" = - ]
+	[ "$(jq -r .line <<<"$output" | head -n1)" = 1 ]
+	[ "$(jq -r .column <<<"$output" | head -n1)" = 21 ]
+	run bash -c "printf 'x %s\n' '$secret' | '$KEYSHIFT' scan --no-store --format jsonl --stdin-name piped.env -"
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .path <<<"$output" | head -n1)" = piped.env ]
+}
+
+@test "--show-secrets prints the secret, and only then" {
+	secret=$(gen_google_secret)
+	printf 'k: %s\n' "$secret" > f.yml
+	run ks scan --no-store f.yml
+	[ "$status" -eq 1 ]
+	[[ "$output" != *"$secret"* ]]
+	run ks scan --no-store --show-secrets --format jsonl f.yml
+	[ "$status" -eq 1 ]
+	[ "$(jq -r 'select(.rule|test("google")) | .secret' <<<"$output")" = "$secret" ]
+}
+
+@test "json is one document with version, scan and findings" {
+	secret=$(gen_google_secret)
+	printf 'k: %s\n' "$secret" > f.yml
+	run ks scan --no-store --format json f.yml
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .version <<<"$output")" = 1 ]
+	[ "$(jq -r '.scan.files' <<<"$output")" = 1 ]
+	[ "$(jq -r '.findings | length' <<<"$output")" -ge 1 ]
+	[ "$(jq -r '.findings[0].path' <<<"$output")" = f.yml ]
+}
+
+@test "-o writes the report to a file" {
+	secret=$(gen_google_secret)
+	printf 'k: %s\n' "$secret" > f.yml
+	run ks scan --no-store --format json -o report.json f.yml
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '.findings[0].path' report.json)" = f.yml ]
+}
+
+@test "usage errors exit 2 with a clear message" {
+	run --separate-stderr ks scan --format nope .
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unknown format 'nope'"* ]]
+	run --separate-stderr ks scan --jobs zero .
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--jobs"* ]]
+	run --separate-stderr ks scan --no-such-option .
+	[ "$status" -eq 2 ]
+	run --separate-stderr ks scan --no-store does-not-exist
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"does-not-exist"* ]]
+	run --separate-stderr ks frobnicate
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unknown command"* ]]
+	run --separate-stderr ks scan --max-file-size 12Q .
+	[ "$status" -eq 2 ]
+}
+
+@test "--exclude skips matching paths" {
+	mkdir -p tree/vendor tree/src
+	printf 'k: %s\n' "$(gen_google_secret)" > tree/vendor/lib.yml
+	printf 'k: %s\n' "$(gen_google_secret)" > tree/src/app.yml
+	run ks scan --no-store --format jsonl --exclude 'vendor' tree
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .path <<<"$output" | sort -u)" = tree/src/app.yml ]
+	run ks scan --no-store --format jsonl --exclude '*.yml' tree
+	[ "$status" -eq 0 ]
+}
+
+@test "--jobs 1 and --jobs 4 give identical output" {
+	mkdir tree
+	for i in $(seq 1 40); do
+		printf 'line\nkey%d: %s\n' "$i" "$(gen_google_secret)" > "tree/f$i.yml"
+	done
+	run ks scan --no-store --format jsonl --jobs 1 tree
+	[ "$status" -eq 1 ]
+	one=$output
+	run ks scan --no-store --format jsonl --jobs 4 tree
+	[ "$status" -eq 1 ]
+	[ "$output" = "$one" ]
+	[ "$(wc -l <<<"$one")" -eq 40 ]
+}
