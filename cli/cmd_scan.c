@@ -273,6 +273,18 @@ cmd_scan(int argc, char **argv)
 
 	if (ks_report_begin(&report, reporter, out, &ropts) < 0)
 		goto report_error;
+	for (i = 0; i < ks_ruleset_count(rules); i++) {
+		const ks_rule *rule = ks_ruleset_get(rules, i);
+		ks_report_rule info = {
+			ks_rule_id(rule), ks_rule_name(rule),
+			ks_rule_description(rule),
+			ks_rule_category_name(ks_rule_category_of(rule)),
+			ks_rule_confidence(rule), ks_rule_remediation(rule)
+		};
+
+		if (ks_report_rule_info(report, &info) < 0)
+			goto report_error;
+	}
 	for (i = 0; i < ks_scan_result_count(result); i++)
 		if (ks_report_occurrence(report,
 		    ks_scan_result_get(result, i)) < 0)

@@ -70,6 +70,16 @@ ks_report_begin(ks_report **out, const ks_reporter *reporter, FILE *fp,
 }
 
 int
+ks_report_rule_info(ks_report *r, const ks_report_rule *rule)
+{
+	int error = 0;
+
+	if (r->reporter->rule)
+		error = r->reporter->rule(r, rule);
+	return error < 0 ? error : check_stream(r);
+}
+
+int
 ks_report_occurrence(ks_report *r, const ks_occurrence *occ)
 {
 	int error = 0;

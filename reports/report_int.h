@@ -21,6 +21,7 @@ struct ks_report {
 struct ks_reporter {
 	const char *name;
 	int (*begin)(struct ks_report *r);
+	int (*rule)(struct ks_report *r, const ks_report_rule *rule);
 	int (*occurrence)(struct ks_report *r, const ks_occurrence *occ);
 	int (*diagnostic)(struct ks_report *r, const ks_diagnostic *diag);
 	int (*end)(struct ks_report *r, const ks_report_summary *summary);

@@ -40,6 +40,11 @@ typedef struct ks_occurrence {
 	char *commit;
 	char *author;
 	char *date;
+	/* inventory state (reports over the store; NULL in a bare scan) */
+	char *status;            /* "open", "false-positive", ... */
+	char *provider;          /* identity provider, when known */
+	char *key_info;          /* private keys: "EC P-256", "RSA 2048", ... */
+	char *extra_json;        /* NULL or a JSON object with more context */
 } ks_occurrence;
 
 typedef struct ks_diagnostic {

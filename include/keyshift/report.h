@@ -43,6 +43,16 @@ typedef struct {
 #define KS_REPORT_OPTIONS_INIT { KS_REPORT_OPTIONS_VERSION, false, false, 0, \
 	KS_VERSION }
 
+/** What a report says about a rule (SARIF tool.driver.rules, help). */
+typedef struct {
+	const char *id;
+	const char *name;
+	const char *description;
+	const char *category;
+	const char *confidence;
+	const char *remediation;  /**< may be NULL */
+} ks_report_rule;
+
 typedef struct ks_reporter ks_reporter;
 
 /** The reporter for a format name ("text", "json", "jsonl"), or NULL. */
@@ -55,6 +65,13 @@ typedef struct ks_report ks_report;
 /** Start a report to `fp` (not closed by the report). */
 KS_EXTERN(int) ks_report_begin(ks_report **out, const ks_reporter *reporter,
     FILE *fp, const ks_report_options *opts) KS_WARN_UNUSED;
+/**
+ * Describe a rule. Call for every rule the report may mention, after
+ * ks_report_begin() and before the first occurrence; the strings are
+ * copied.
+ */
+KS_EXTERN(int) ks_report_rule_info(ks_report *r, const ks_report_rule *rule)
+    KS_WARN_UNUSED;
 KS_EXTERN(int) ks_report_occurrence(ks_report *r, const ks_occurrence *occ)
     KS_WARN_UNUSED;
 KS_EXTERN(int) ks_report_diagnostic(ks_report *r, const ks_diagnostic *diag)
