@@ -9,15 +9,17 @@
 #include <keyshift/rules.h>
 
 #include "cli.h"
+#include "json_writer.h"
 #include "commands.h"
 #include "exitcode.h"
 
 static const char rules_usage[] =
-"usage: keyshift rules list [--rules PATH]... [--no-builtin-rules]\n"
+"usage: keyshift rules list [--json] [--rules PATH]... [--no-builtin-rules]\n"
 "       keyshift rules show [--rules PATH]... ID\n"
 "       keyshift rules check [PATH...]\n"
 "\n"
-"list   one line per rule: id, category, confidence, name\n"
+"list   one line per rule: id, category, confidence, name; --json: a\n"
+"       JSON array with each rule's id, name, category, keywords, pattern\n"
 "show   everything about one rule: pattern, keywords, examples\n"
 "check  prove rules: strict schema, patterns compile and JIT-compile,\n"
 "       every example matches and holds a keyword, no negative example\n"
@@ -29,6 +31,7 @@ static const char rules_usage[] =
 static const struct option rules_options[] = {
 	{ "rules", required_argument, NULL, 'r' },
 	{ "no-builtin-rules", no_argument, NULL, 'B' },
+	{ "json", no_argument, NULL, 'J' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -79,13 +82,48 @@ show_rule(const ks_rule *r)
 	    ks_rule_negative_example);
 }
 
+static void
+list_json(const ks_ruleset *set)
+{
+	size_t i, k;
+
+	fputs("[", stdout);
+	for (i = 0; i < ks_ruleset_count(set); i++) {
+		const ks_rule *r = ks_ruleset_get(set, i);
+		bool first = true;
+
+		fputs(i ? ",\n{" : "\n{", stdout);
+		ks_json_member_str(stdout, &first, "id", ks_rule_id(r), false);
+		ks_json_member_str(stdout, &first, "name", ks_rule_name(r),
+		    false);
+		ks_json_member_str(stdout, &first, "category",
+		    ks_rule_category_name(ks_rule_category_of(r)), false);
+		ks_json_member_str(stdout, &first, "confidence",
+		    ks_rule_confidence(r), false);
+		ks_json_member_str(stdout, &first, "family", ks_rule_family(r),
+		    false);
+		ks_json_key(stdout, &first, "keywords");
+		fputc('[', stdout);
+		for (k = 0; k < ks_rule_keyword_count(r); k++) {
+			if (k)
+				fputc(',', stdout);
+			ks_json_string(stdout, ks_rule_keyword(r, k));
+		}
+		fputc(']', stdout);
+		ks_json_member_str(stdout, &first, "pattern", ks_rule_pattern(r),
+		    false);
+		fputc('}', stdout);
+	}
+	fputs("\n]\n", stdout);
+}
+
 int
 cmd_rules(int argc, char **argv)
 {
 	const char *sub;
 	const char **paths = NULL;
 	size_t npaths = 0, i, problems = 0;
-	bool builtin = true;
+	bool builtin = true, json = false;
 	ks_ruleset *set = NULL;
 	int c, rc = KS_EXIT_RUNTIME;
 
@@ -109,6 +147,7 @@ cmd_rules(int argc, char **argv)
 		switch (c) {
 		case 'r': paths[npaths++] = optarg; break;
 		case 'B': builtin = false; break;
+		case 'J': json = true; break;
 		case 'h':
 			fputs(rules_usage, stdout);
 			rc = KS_EXIT_OK;
@@ -166,7 +205,10 @@ cmd_rules(int argc, char **argv)
 		goto done;
 	}
 
-	if (!strcmp(sub, "list")) {
+	if (!strcmp(sub, "list") && json) {
+		list_json(set);
+		rc = KS_EXIT_OK;
+	} else if (!strcmp(sub, "list")) {
 		for (i = 0; i < ks_ruleset_count(set); i++) {
 			const ks_rule *r = ks_ruleset_get(set, i);
 
