@@ -44,9 +44,22 @@ int ks_store_run_begin(ks_store *s, const char *command,
 int ks_store_run_finish(ks_store *s, int64_t run_id, const char *status,
     const char *stats_json) KS_WARN_UNUSED;
 
+/*
+ * One transaction per batch. tx_begin takes the write lock at once
+ * (BEGIN IMMEDIATE; waits up to the busy timeout). If tx_commit fails,
+ * call tx_rollback. KS_EINVALID when one is already (not) open.
+ */
 int ks_store_tx_begin(ks_store *s) KS_WARN_UNUSED;
 int ks_store_tx_commit(ks_store *s) KS_WARN_UNUSED;
+/* Roll back the open transaction, if any. NULL is a harmless no-op. */
 void ks_store_tx_rollback(ks_store *s);
+
+/*
+ * Move the WAL's content into the main file and truncate the WAL (at the
+ * end of a scan, so the -wal file does not keep growing). Outside a
+ * transaction only.
+ */
+int ks_store_checkpoint(ks_store *s) KS_WARN_UNUSED;
 
 /* Upsert a rule's metadata (idempotent). */
 int ks_store_put_rule(ks_store *s, const struct ks_store_rule *r)
