@@ -162,6 +162,17 @@ KS_EXTERN(bool) ks_key_is_private(const ks_key *key);
  */
 KS_EXTERN(int) ks_key_self_sign(ks_key *key, unsigned days);
 
+/**
+ * Read a passphrase from the first line of the file `path` (the line end is
+ * not part of it). The memory is wiped by ks_jose_passphrase_free().
+ * @param out receives a NUL-terminated copy owned by the caller
+ * @return 0, KS_EINVALID (empty), KS_ENOTFOUND, KS_ERROR
+ */
+KS_EXTERN(int) ks_jose_passphrase_read(char **out, const char *path);
+
+/** Wipe and free a passphrase from ks_jose_passphrase_read(). NULL is fine. */
+KS_EXTERN(void) ks_jose_passphrase_free(char *passphrase);
+
 /** Free a key, wiping its private material. NULL is fine. */
 KS_EXTERN(void) ks_key_free(ks_key *key);
 
