@@ -116,7 +116,8 @@ static const char *const stmt_sql[KS_STMT__COUNT] = {
 int
 ks_store__sqlite_error(ks_store *s, int rc, const char *what)
 {
-	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db)
+	    : sqlite3_errstr(rc);
 
 	ks_error_set(KS_ERROR_SQLITE, "%s: %s", what, msg);
 	switch (rc & 0xff) {
@@ -142,7 +143,8 @@ ks_store__stmt(ks_store *s, enum ks_store__stmt which)
 	rc = sqlite3_prepare_v3(s->db, stmt_sql[which], -1,
 	    SQLITE_PREPARE_PERSISTENT, &s->stmts[which], NULL);
 	if (rc != SQLITE_OK) {
-		(void)ks_store__sqlite_error(s, rc, "cannot prepare a statement");
+		(void)ks_store__sqlite_error(s, rc,
+		    "cannot prepare a statement");
 		s->stmts[which] = NULL;
 	}
 	return s->stmts[which];
@@ -264,7 +266,8 @@ prepare_file(const char *path, const ks_store_options *o)
 		}
 		if ((st.st_mode & 077) && !o->read_only &&
 		    chmod(path, st.st_mode & 0700) < 0) {
-			ks_error_set_os("cannot restrict the mode of '%s'", path);
+			ks_error_set_os("cannot restrict the mode of '%s'",
+			    path);
 			return KS_ERROR;
 		}
 		return 0;
@@ -333,7 +336,8 @@ query_int(ks_store *s, const char *sql, int64_t *out)
 	if ((error = ks_store__prepare(s, &st, sql)) < 0)
 		goto done;
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		error = ks_store__sqlite_error(s, rc, "cannot query the datastore");
+		error = ks_store__sqlite_error(s, rc,
+		    "cannot query the datastore");
 		goto done;
 	}
 	*out = sqlite3_column_int64(st, 0);
@@ -358,7 +362,8 @@ meta_put(ks_store *s, const char *key, const void *blob, size_t n,
 	else
 		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-		error = ks_store__sqlite_error(s, rc, "cannot initialise the datastore");
+		error = ks_store__sqlite_error(s, rc,
+		    "cannot initialise the datastore");
 	sqlite3_clear_bindings(st);
 done:
 	sqlite3_finalize(st);
@@ -417,9 +422,11 @@ apply_migrations(ks_store *s, int64_t from)
 		goto done;
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %lld",
 	    (long long)latest);
-	if ((error = ks_store__exec(s, pragma, "cannot set the schema version")) < 0)
+	if ((error = ks_store__exec(s, pragma,
+	    "cannot set the schema version")) < 0)
 		goto done;
-	error = ks_store__exec(s, "COMMIT", "cannot commit the schema migration");
+	error = ks_store__exec(s, "COMMIT",
+	    "cannot commit the schema migration");
 done:
 	if (error < 0 && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -436,8 +443,9 @@ migrate(ks_store *s)
 	if ((error = query_int(s, "PRAGMA user_version", &v)) < 0)
 		return error;
 	if (v > latest) {
-		ks_error_set(KS_ERROR_STORE, "datastore '%s' has schema version "
-		    "%lld, newer than this keyshift's %lld: upgrade keyshift",
+		ks_error_set(KS_ERROR_STORE, "datastore '%s' has schema "
+		    "version %lld, newer than this keyshift's %lld: upgrade "
+		    "keyshift",
 		    s->path, (long long)v, (long long)latest);
 		return KS_EVERSION;
 	}
@@ -448,8 +456,8 @@ migrate(ks_store *s)
 		    &objects)) < 0)
 			return error;
 		if (objects > 0) {
-			ks_error_set(KS_ERROR_STORE, "'%s' is a SQLite database "
-			    "but not a keyshift datastore", s->path);
+			ks_error_set(KS_ERROR_STORE, "'%s' is a SQLite "
+			    "database but not a keyshift datastore", s->path);
 			return KS_EINVALID;
 		}
 	}
@@ -481,7 +489,8 @@ load_key(ks_store *s)
 		    s->path);
 		error = KS_EINVALID;
 	} else {
-		error = ks_store__sqlite_error(s, rc, "cannot read the datastore key");
+		error = ks_store__sqlite_error(s, rc,
+		    "cannot read the datastore key");
 	}
 done:
 	sqlite3_finalize(st);
@@ -498,7 +507,8 @@ connect(ks_store *s)
 	int rc, error;
 
 	if ((rc = sqlite3_open_v2(s->path, &s->db, flags, NULL)) != SQLITE_OK)
-		return ks_store__sqlite_error(s, rc, "cannot open the datastore");
+		return ks_store__sqlite_error(s, rc,
+		    "cannot open the datastore");
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, KS_STORE_BUSY_TIMEOUT_MS);
 	/* The file may come from anywhere: no unsafe functions in its
@@ -514,7 +524,8 @@ connect(ks_store *s)
 		return KS_EINVALID;
 	}
 	if (rc != SQLITE_OK)
-		return ks_store__sqlite_error(s, rc, "cannot read the datastore");
+		return ks_store__sqlite_error(s, rc,
+		    "cannot read the datastore");
 
 	if (!s->read_only && (error = ks_store__exec(s,
 	    "PRAGMA journal_mode = WAL", "cannot enable WAL")) < 0)
@@ -612,8 +623,8 @@ ks_store_default_path(ks_buf *out)
 	else if ((e = getenv("XDG_DATA_HOME")) && *e == '/')
 		error = ks_str_printf(&p, "%s/keyshift/keyshift.db", e);
 	else if ((e = getenv("HOME")) && *e)
-		error = ks_str_printf(&p, "%s/.local/share/keyshift/keyshift.db",
-		    e);
+		error = ks_str_printf(&p,
+		    "%s/.local/share/keyshift/keyshift.db", e);
 	else {
 		ks_error_set(KS_ERROR_STORE, "cannot locate the datastore: set "
 		    "KEYSHIFT_STORE, XDG_DATA_HOME or HOME");
@@ -681,7 +692,8 @@ ks_store_resolve_fingerprint(char out[KS_FINGERPRINT_HEXLEN + 1],
 			    (const char *)sqlite3_column_text(st, 0));
 	}
 	if (rc != SQLITE_DONE)
-		error = ks_store__sqlite_error(s, rc, "cannot look up the finding");
+		error = ks_store__sqlite_error(s, rc,
+		    "cannot look up the finding");
 	else if (rows == 0) {
 		ks_error_set(KS_ERROR_STORE, "no finding '%s'", prefix);
 		error = KS_ENOTFOUND;

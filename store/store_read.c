@@ -141,8 +141,8 @@ bind_filter(ks_store *s, sqlite3_stmt *st, const ks_inventory_filter *f,
 	int error;
 
 	if (f && f->version != KS_INVENTORY_FILTER_VERSION) {
-		ks_error_set(KS_ERROR_INVALID, "unsupported ks_inventory_filter "
-		    "version %u", f->version);
+		ks_error_set(KS_ERROR_INVALID, "unsupported "
+		    "ks_inventory_filter version %u", f->version);
 		return KS_EINVALID;
 	}
 	(void)s;
@@ -360,7 +360,8 @@ ks_store_foreach_finding(ks_store *s, const ks_inventory_filter *filter,
 		}
 	}
 	if (rc != SQLITE_DONE)
-		error = ks_store__sqlite_error(s, rc, "cannot read the findings");
+		error = ks_store__sqlite_error(s, rc,
+		    "cannot read the findings");
 done:
 	sqlite3_finalize(st);
 	return error;
@@ -391,7 +392,8 @@ ks_store_finding_get(ks_finding_info *out, ks_store *s,
 		ks_error_set(KS_ERROR_STORE, "no finding '%s'", fp);
 		error = KS_ENOTFOUND;
 	} else
-		error = ks_store__sqlite_error(s, rc, "cannot read the finding");
+		error = ks_store__sqlite_error(s, rc,
+		    "cannot read the finding");
 done:
 	sqlite3_finalize(st);
 	return error;
@@ -411,7 +413,8 @@ ks_store_foreach_status_event(ks_store *s, const char *fingerprint,
 	KS_ASSERT_ARG(s);
 	KS_ASSERT_ARG(cb);
 	if ((error = ks_store_resolve_fingerprint(fp, s, fingerprint)) < 0 ||
-	    (error = ks_store__prepare(s, &st, "SELECT fingerprint, status, reason, "
+	    (error = ks_store__prepare(s, &st,
+	    "SELECT fingerprint, status, reason, "
 	    "user, at FROM finding_status_event WHERE fingerprint = ?1 "
 	    "ORDER BY id")) < 0)
 		goto done;
@@ -428,7 +431,8 @@ ks_store_foreach_status_event(ks_store *s, const char *fingerprint,
 		}
 	}
 	if (rc != SQLITE_DONE)
-		error = ks_store__sqlite_error(s, rc, "cannot read the history");
+		error = ks_store__sqlite_error(s, rc,
+		    "cannot read the history");
 done:
 	sqlite3_finalize(st);
 	return error;
@@ -444,7 +448,8 @@ ks_store_foreach_diagnostic(ks_store *s, int64_t run_id, ks_diagnostic_cb cb,
 
 	KS_ASSERT_ARG(s);
 	KS_ASSERT_ARG(cb);
-	if ((error = ks_store__prepare(s, &st, "SELECT run, source, path, kind, message "
+	if ((error = ks_store__prepare(s, &st,
+	    "SELECT run, source, path, kind, message "
 	    "FROM scan_diagnostic WHERE (?1 = 0 OR run = ?1) "
 	    "ORDER BY run, path, kind, id")) < 0)
 		goto done;
@@ -507,7 +512,8 @@ ks_store_run_get(ks_run_info *out, ks_store *s, int64_t run_id)
 		goto done;
 	}
 	if (rc != SQLITE_ROW) {
-		error = ks_store__sqlite_error(s, rc, "cannot read the scan run");
+		error = ks_store__sqlite_error(s, rc,
+		    "cannot read the scan run");
 		goto done;
 	}
 	out->id = sqlite3_column_int64(st, 0);

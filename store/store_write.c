@@ -272,7 +272,8 @@ find_bytes(char *hay, size_t len, const uint8_t *needle, size_t n)
 	char *p = hay, *end = hay + len;
 
 	while (n && (size_t)(end - p) >= n) {
-		if ((p = memchr(p, needle[0], (size_t)(end - p) - n + 1)) == NULL)
+		p = memchr(p, needle[0], (size_t)(end - p) - n + 1);
+		if (p == NULL)
 			return NULL;
 		if (memcmp(p, needle, n) == 0)
 			return p;
@@ -302,7 +303,8 @@ rule_row(ks_store *s, const char *rule_id, int64_t *out)
 		    "(ks_store_put_rule first)", rule_id);
 		error = KS_ENOTFOUND;
 	} else
-		error = ks_store__sqlite_error(s, rc, "cannot look up the rule");
+		error = ks_store__sqlite_error(s, rc,
+		    "cannot look up the rule");
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return error;
@@ -349,7 +351,8 @@ snippet_row(ks_store *s, const char *snippet, size_t len, int64_t *out)
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(get, 0);
 	else if (rc != SQLITE_DONE)
-		error = ks_store__sqlite_error(s, rc, "cannot look up a snippet");
+		error = ks_store__sqlite_error(s, rc,
+		    "cannot look up a snippet");
 	sqlite3_reset(get);
 	sqlite3_clear_bindings(get);
 	if (rc != SQLITE_DONE)
@@ -380,9 +383,11 @@ finding_row(ks_store *s, int64_t run_id, int64_t rule, const ks_occurrence *occ,
 	sqlite3_bind_text(st, 1, occ->fingerprint, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, rule);
 	sqlite3_bind_blob(st, 3, mac, sizeof(mac), SQLITE_STATIC);
-	ks_store__bind_text(st, 4, occ->secret_preview ? occ->secret_preview : "");
+	ks_store__bind_text(st, 4,
+	    occ->secret_preview ? occ->secret_preview : "");
 	if (store_plaintext)
-		sqlite3_bind_blob(st, 5, secret, (int)secret_len, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 5, secret, (int)secret_len,
+		    SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 5);
 	ks_store__bind_text(st, 6, occ->client_id);
@@ -392,7 +397,8 @@ finding_row(ks_store *s, int64_t run_id, int64_t rule, const ks_occurrence *occ,
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(st, 0);
 	else
-		error = ks_store__sqlite_error(s, rc, "cannot record the finding");
+		error = ks_store__sqlite_error(s, rc,
+		    "cannot record the finding");
 	sqlite3_reset(st);
 	/* The bindings point at the secret (or its HMAC): drop them. */
 	sqlite3_clear_bindings(st);

@@ -67,14 +67,25 @@ int ks_store_put_rule(ks_store *s, const struct ks_store_rule *r)
 /* Upsert a blob (idempotent). */
 int ks_store_put_blob(ks_store *s, const char *blob_id, uint64_t size)
     KS_WARN_UNUSED;
-/* Record that the blob was seen at a place (idempotent per place). */
+/* Record that the blob was seen at a place (idempotent per place: blob,
+ * source, repo, commit, path); creates the blob row if needed. */
 int ks_store_put_provenance(ks_store *s, int64_t run_id,
     const struct ks_store_provenance *p) KS_WARN_UNUSED;
 /*
  * Record an occurrence: upsert the finding by `occ->fingerprint` (computing
  * the keyed HMAC of `secret` under the store's key; plaintext only when
  * `store_plaintext`), then the occurrence, unique per (finding, blob,
- * start, end). The caller wipes `secret` afterwards.
+ * path, start, end). The caller wipes `secret` afterwards.
+ *
+ * `occ->rule_id` must have been recorded with ks_store_put_rule()
+ * (else KS_ENOTFOUND); `blob_id` is required (its row is created if
+ * ks_store_put_blob() was not called). Every copy of `secret` left in
+ * `occ->snippet` is masked with '*' before the snippet is stored. Only
+ * `occ`'s fingerprint, rule_id, preview, source, path, blob_id, offsets,
+ * lines/columns, snippet, client_id, issuer, commit, author and date are
+ * read; the rule's name, category and confidence come from the rule.
+ * Returns 0, KS_EINVALID (no transaction, bad fingerprint, a CHECK
+ * failed), KS_ENOTFOUND, KS_ERROR.
  */
 int ks_store_put_occurrence(ks_store *s, int64_t run_id,
     const ks_occurrence *occ, const uint8_t *secret, size_t secret_len,
