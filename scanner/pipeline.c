@@ -1170,10 +1170,12 @@ ks_scan_run(ks_scan_result **out, const ks_scan_options *opts,
 		error = KS_EUSER;
 		goto done;
 	}
-	qsort(p.result->occs, p.result->nocc, sizeof(*p.result->occs),
-	    occ_cmp);
-	qsort(p.result->diags, p.result->ndiag, sizeof(*p.result->diags),
-	    diag_cmp);
+	if (p.result->nocc > 1)
+		qsort(p.result->occs, p.result->nocc,
+		    sizeof(*p.result->occs), occ_cmp);
+	if (p.result->ndiag > 1)
+		qsort(p.result->diags, p.result->ndiag,
+		    sizeof(*p.result->diags), diag_cmp);
 	stats_snapshot(&p, &p.result->stats);
 	*out = p.result;
 	p.result = NULL;
