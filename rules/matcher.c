@@ -271,7 +271,8 @@ run(ks_matcher *m, const uint8_t *data, size_t len, ks_rule_match_cb cb,
 		    stats)) < 0)
 			return error;
 	}
-	qsort(m->matches, m->nmatches, sizeof(*m->matches), cmp_match);
+	if (m->nmatches > 1)
+		qsort(m->matches, m->nmatches, sizeof(*m->matches), cmp_match);
 	for (i = 0; i < m->nmatches; i++)
 		if ((error = cb(&m->matches[i], payload)) != 0)
 			return error;

@@ -112,7 +112,8 @@ collect_pairs(struct kw_pair **out, size_t *n_out, struct ks_prefilter *pf,
 			n++;
 		}
 	}
-	qsort(pairs, n, sizeof(*pairs), cmp_pair);
+	if (n > 1)
+		qsort(pairs, n, sizeof(*pairs), cmp_pair);
 	*out = pairs;
 	*n_out = n;
 	return 0;

@@ -251,10 +251,12 @@ build_input(struct buf *b, const ks_ruleset *set, size_t pieces,
 			put_random_text(b, rng_below(80));
 			break;
 		case 3:
-		case 4:
-			put(b, random_example(set, false),
-			    strlen(random_example(set, false)));
+		case 4: {
+			const char *ex = random_example(set, false);
+
+			put(b, ex, strlen(ex));
 			break;
+		}
 		case 5:
 			put_mutated(b, random_example(set, rng_below(2)));
 			break;
