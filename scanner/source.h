@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include <keyshift/common.h>
+#include <keyshift/scan.h>
 
 #include "str.h"
 
@@ -67,6 +68,7 @@ struct ks_source_config {
 	unsigned flags;               /* enum ks_scan_flags */
 	const char *stdin_name;       /* display path for "-" */
 	uint64_t max_file_size;
+	const ks_scan_options *scan;  /* all of them (git: revs, flags) */
 };
 
 /* The bytes of one blob, filled by ks_source_ops.read(). */
@@ -108,12 +110,13 @@ extern const struct ks_source_ops ks_source_fs_ops;
 extern const struct ks_source_ops ks_source_stdin_ops;
 
 /*
- * The source that handles `target`: stdin for "-", the filesystem
- * otherwise. Checks that the target exists: KS_EINVALID with
+ * The source that handles `target`: stdin for "-", git for a repository
+ * (a working tree's top or a bare one) unless KS_SCAN_NO_GIT, the
+ * filesystem otherwise. Checks that the target exists: KS_EINVALID with
  * "cannot scan 'X': No such file or directory" if not.
  */
 int ks_source_for_target(const struct ks_source_ops **out,
-    const char *target) KS_WARN_UNUSED;
+    const char *target, const struct ks_source_config *cfg) KS_WARN_UNUSED;
 
 /*
  * Test seam: every open(2) of source_fs (files and directories) goes

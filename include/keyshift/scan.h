@@ -25,6 +25,16 @@ enum ks_scan_flags {
 	KS_SCAN_NO_IGNORE = (1 << 3)      /**< ignore .gitignore/.keyshiftignore */
 };
 
+/** How a target that is a git repository is scanned (docs/GIT.md). */
+enum ks_scan_git_flags {
+	KS_SCAN_GIT_STAGED = (1 << 0),      /**< the index against HEAD only */
+	KS_SCAN_GIT_NO_WORKTREE = (1 << 1), /**< history only */
+	KS_SCAN_GIT_ALL_OBJECTS = (1 << 2), /**< unreachable objects too */
+	KS_SCAN_GIT_FROM_ENV = (1 << 3),    /**< honour GIT_OBJECT_DIRECTORY
+	                                     *   (server-side hooks) */
+	KS_SCAN_NO_GIT = (1 << 8)           /**< scan repositories as files */
+};
+
 typedef struct {
 	uint64_t files;          /**< inputs enumerated */
 	uint64_t bytes;          /**< bytes matched */
@@ -52,11 +62,20 @@ typedef struct {
 	const char *command;         /**< recorded in the scan run */
 	ks_scan_progress_cb progress_cb;
 	void *progress_payload;
+	/* Git repositories (docs/GIT.md). */
+	unsigned git_flags;          /**< enum ks_scan_git_flags */
+	/** Revisions to walk, in rev-list syntax: "REV", "^REV", "A..B",
+	 * "^--all" (every ref hidden). None: every ref (full history). */
+	const char *const *git_revs;
+	size_t ngit_revs;
+	/** Commit ids already scanned (incremental): hidden from the walk. */
+	const char *const *git_hide;
+	size_t ngit_hide;
 } ks_scan_options;
 
 #define KS_SCAN_OPTIONS_VERSION 1
 #define KS_SCAN_OPTIONS_INIT { KS_SCAN_OPTIONS_VERSION, NULL, 0, 0, 0, \
-	NULL, 0, 0, NULL, NULL, NULL, NULL }
+	NULL, 0, 0, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0 }
 #define KS_SCAN_MAX_FILE_SIZE ((uint64_t)64 << 20)
 
 typedef struct ks_scan_result ks_scan_result;
