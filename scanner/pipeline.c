@@ -472,7 +472,12 @@ process_blob(struct worker *w, struct write_item *wi,
 		return add_diag(p, wi, "binary",
 		    "binary content (a NUL byte in the first 8 KiB), skipped");
 	}
-	ks_git_blob_id(hex, data, len);
+	/* A git source names its blobs: hashing them again would cost as
+	 * much as inflating them (docs/GIT.md, "Performance"). */
+	if (it->ref.oid && strlen(it->ref.oid) == KS_OID_HEXLEN - 1)
+		memcpy(hex, it->ref.oid, KS_OID_HEXLEN);
+	else
+		ks_git_blob_id(hex, data, len);
 	if ((error = ks_hex_decode(oid, hex, KS_SHA1_LEN)) < 0)
 		return error;
 	if ((wi->blob_id = ks__strdup(hex)) == NULL)
@@ -982,7 +987,7 @@ open_sources(struct pipeline *p)
 		return KS_ENOMEM;
 	for (i = 0; i < o->ntargets; i++)
 		if ((error = ks_source_for_target(&ops[i],
-		    o->targets[i])) < 0)
+		    o->targets[i], &p->cfg)) < 0)
 			goto done;
 	if ((p->sources = ks__calloc(o->ntargets,
 	    sizeof(*p->sources))) == NULL) {
@@ -1138,6 +1143,7 @@ ks_scan_run(ks_scan_result **out, const ks_scan_options *opts,
 	p.cfg.stdin_name = opts->stdin_name ? opts->stdin_name : "-";
 	p.cfg.max_file_size = opts->max_file_size ? opts->max_file_size :
 	    KS_SCAN_MAX_FILE_SIZE;
+	p.cfg.scan = opts;
 	pthread_mutex_init(&p.err_lock, NULL);
 	pthread_mutex_init(&p.done_lock, NULL);
 	pthread_cond_init(&p.done_cond, NULL);

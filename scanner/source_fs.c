@@ -40,6 +40,7 @@
 #include "errors.h"
 #include "fileio.h"
 #include "ignore.h"
+#include "source_git.h"
 
 /* Deeper than this is a diagnostic, not a stack overflow. */
 #define FS_MAX_DEPTH 512
@@ -514,9 +515,11 @@ ks_blob_data_dispose(struct ks_blob_data *d)
 }
 
 int
-ks_source_for_target(const struct ks_source_ops **out, const char *target)
+ks_source_for_target(const struct ks_source_ops **out, const char *target,
+    const struct ks_source_config *cfg)
 {
 	struct stat st;
+	unsigned git_flags = cfg && cfg->scan ? cfg->scan->git_flags : 0;
 
 	*out = NULL;
 	if (strcmp(target, "-") == 0) {
@@ -526,6 +529,11 @@ ks_source_for_target(const struct ks_source_ops **out, const char *target)
 	if (stat(target, &st) < 0) {
 		ks_error_set_os("cannot scan '%s'", target);
 		return KS_EINVALID;
+	}
+	/* A repository goes to the git source (docs/GIT.md). */
+	if (!(git_flags & KS_SCAN_NO_GIT) && ks_source_git_is_repo(target)) {
+		*out = &ks_source_git_ops;
+		return 0;
 	}
 	*out = &ks_source_fs_ops;
 	return 0;
