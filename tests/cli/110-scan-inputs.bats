@@ -58,7 +58,7 @@ load helpers
 	ln -s loop-b tree/loop-a
 	ln -s loop-a tree/loop-b
 	printf 'k: %s\n' "$(gen_google_secret)" > tree/inside.yml
-	run timeout 20 "$KEYSHIFT" scan --no-store --format json tree
+	run --separate-stderr timeout 20 "$KEYSHIFT" scan --no-store --format json tree
 	[ "$status" -eq 1 ]
 	[ "$(jq -r '[.findings[].path] | unique | join(",")' <<<"$output")" = tree/inside.yml ]
 }

@@ -50,7 +50,7 @@ YAML
 	run ks scan --no-store --rules my.yml --format jsonl f.txt
 	[ "$status" -eq 1 ]
 	[ "$(jq -r .rule <<<"$output")" = test.internal.token ]
-	[ "$(jq -r .column <<<"$output")" = 5 ]
+	[ "$(jq -r .column <<<"$output")" = 11 ]
 }
 
 @test "rules check reports unknown keys and failing examples" {
