@@ -27,6 +27,8 @@ ks_json_occurrence(FILE *fp, const ks_occurrence *o)
 		ks_json_member_str(fp, &first, "confidence", o->confidence,
 		    false);
 	ks_json_member_str(fp, &first, "fingerprint", o->fingerprint, false);
+	ks_json_member_str(fp, &first, "status", o->status ? o->status :
+	    "open", false);
 	ks_json_member_str(fp, &first, "secret_preview", o->secret_preview,
 	    false);
 	if (o->secret)
@@ -54,6 +56,10 @@ ks_json_occurrence(FILE *fp, const ks_occurrence *o)
 		ks_json_member_str(fp, &first, "author", o->author, true);
 	if (o->date)
 		ks_json_member_str(fp, &first, "date", o->date, false);
+	if (o->provider)
+		ks_json_member_str(fp, &first, "provider", o->provider, false);
+	if (o->key_info)
+		ks_json_member_str(fp, &first, "key_info", o->key_info, false);
 	fputc('}', fp);
 }
 
@@ -119,6 +125,8 @@ json_end(struct ks_report *r, const ks_report_summary *s)
 	ks_json_member_u64(r->fp, &first, "diagnostics", s->diagnostics);
 	ks_json_member_u64(r->fp, &first, "occurrences", s->occurrences);
 	ks_json_member_u64(r->fp, &first, "findings", s->findings);
+	ks_json_member_u64(r->fp, &first, "suppressed", s->suppressed);
+	ks_json_member_u64(r->fp, &first, "baselined", s->baselined);
 	if (!r->opts.now)
 		ks_json_member_f64(r->fp, &first, "seconds", s->seconds);
 	if (s->run_id)

@@ -38,6 +38,10 @@ text_occurrence(struct ks_report *r, const ks_occurrence *o)
 	fputs("  [", fp);
 	ks_text_safe(fp, o->category);
 	fprintf(fp, "]  %s  ", o->fingerprint);
+	if (o->status) {
+		ks_text_safe(fp, o->status);
+		fputs("  ", fp);
+	}
 	ks_text_safe(fp, o->secret ? o->secret : o->secret_preview);
 	if (o->commit) {
 		fputs("  commit ", fp);
@@ -74,6 +78,12 @@ text_end(struct ks_report *r, const ks_report_summary *s)
 		fprintf(fp, ", %.2f s", s->seconds);
 	if (s->skipped)
 		fprintf(fp, "; %llu skipped", (unsigned long long)s->skipped);
+	if (s->suppressed)
+		fprintf(fp, "; %llu suppressed",
+		    (unsigned long long)s->suppressed);
+	if (s->baselined)
+		fprintf(fp, "; %llu in the baseline",
+		    (unsigned long long)s->baselined);
 	if (s->diagnostics)
 		fprintf(fp, "; %llu diagnostic%s",
 		    (unsigned long long)s->diagnostics,

@@ -8,9 +8,8 @@
 #include "encode.h"
 #include "str.h"
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
+size_t
+ks_utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0];
 	size_t len, i;
@@ -50,7 +49,7 @@ ks_json_is_utf8(const char *s, size_t n)
 	size_t i = 0, k;
 
 	while (i < n) {
-		if ((k = utf8_seq(p + i, n - i)) == 0)
+		if ((k = ks_utf8_seq(p + i, n - i)) == 0)
 			return false;
 		i += k;
 	}
@@ -67,7 +66,7 @@ ks_json_string_n(FILE *fp, const char *s, size_t n)
 	while (i < n) {
 		unsigned char c = p[i];
 
-		if ((k = utf8_seq(p + i, n - i)) == 0) {
+		if ((k = ks_utf8_seq(p + i, n - i)) == 0) {
 			fputs("\\ufffd", fp);
 			i++;
 			continue;
@@ -162,7 +161,7 @@ ks_text_safe(FILE *fp, const char *s)
 	while (i < n) {
 		unsigned char c = p[i];
 
-		if ((k = utf8_seq(p + i, n - i)) == 0) {
+		if ((k = ks_utf8_seq(p + i, n - i)) == 0) {
 			fprintf(fp, "\\x%02x", c);
 			i++;
 		} else if (k > 1) {

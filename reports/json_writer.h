@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid
+ * (overlong, surrogate, out of range or truncated). */
+size_t ks_utf8_seq(const unsigned char *s, size_t n);
 bool ks_json_is_utf8(const char *s, size_t n);
 /* Write `s` as a quoted JSON string (NULL writes null). */
 void ks_json_string(FILE *fp, const char *s);

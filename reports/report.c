@@ -14,6 +14,11 @@ static const struct ks_reporter *const reporters[] = {
 	&ks_reporter_text,
 	&ks_reporter_json,
 	&ks_reporter_jsonl,
+	&ks_reporter_sarif,
+	&ks_reporter_csv,
+	&ks_reporter_markdown,
+	&ks_reporter_html,
+	&ks_reporter_fingerprints,
 };
 
 const ks_reporter *
@@ -30,7 +35,13 @@ ks_report_format_lookup(const char *name)
 const char *
 ks_report_format_names(void)
 {
-	return "text json jsonl";
+	return "text json jsonl sarif csv markdown html fingerprints";
+}
+
+bool
+ks_report_format_grouped(const ks_reporter *reporter)
+{
+	return reporter && reporter->grouped;
 }
 
 static int

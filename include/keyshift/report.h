@@ -26,6 +26,8 @@ typedef struct {
 	uint64_t diagnostics;
 	uint64_t occurrences;
 	uint64_t findings;
+	uint64_t suppressed;      /**< not reported: matched .keyshift-ignore */
+	uint64_t baselined;       /**< not reported: in the --baseline file */
 	double seconds;
 	int64_t run_id;
 	const char *store_path;  /**< NULL without a store */
@@ -55,10 +57,19 @@ typedef struct {
 
 typedef struct ks_reporter ks_reporter;
 
-/** The reporter for a format name ("text", "json", "jsonl"), or NULL. */
+/**
+ * The reporter for a format name ("text", "json", "jsonl", "sarif", "csv",
+ * "markdown", "html"), or NULL.
+ */
 KS_EXTERN(const ks_reporter *) ks_report_format_lookup(const char *name);
 /** Space-separated list of the supported format names (static). */
 KS_EXTERN(const char *) ks_report_format_names(void);
+/**
+ * True when the format shows each finding with all its occurrences
+ * (markdown, html): feed it the occurrences of one finding consecutively,
+ * or a finding is shown once per run of its occurrences.
+ */
+KS_EXTERN(bool) ks_report_format_grouped(const ks_reporter *reporter);
 
 typedef struct ks_report ks_report;
 
