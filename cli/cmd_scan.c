@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "exitcode.h"
+#include "filter.h"
 
 static const char scan_usage[] =
 "usage: keyshift scan [options] [TARGET...]\n"
@@ -42,6 +43,10 @@ static const char scan_usage[] =
 "  -v, --verbose           text: show masked snippets\n"
 "  -q, --quiet             no diagnostics on stderr\n"
 "      --color WHEN        auto, always or never\n"
+"      --baseline FILE     report only findings not in FILE (see\n"
+"                          'keyshift baseline create')\n"
+"      --ignore-file FILE  suppressions (default ./.keyshift-ignore and\n"
+"                          TARGET/.keyshift-ignore)\n"
 "\n"
 "Exit codes: 0 no findings, 1 findings, 2 usage or runtime error.\n"
 "Inputs that could not be scanned are reported as diagnostics and do not\n"
@@ -49,7 +54,8 @@ static const char scan_usage[] =
 
 enum {
 	OPT_NO_STORE = 256, OPT_STORE, OPT_MAX_SIZE, OPT_SHOW, OPT_STORE_SECRETS,
-	OPT_BINARY, OPT_COLOR, OPT_STDIN_NAME, OPT_NO_BUILTIN, OPT_NO_IGNORE
+	OPT_BINARY, OPT_COLOR, OPT_STDIN_NAME, OPT_NO_BUILTIN, OPT_NO_IGNORE,
+	OPT_BASELINE, OPT_IGNORE_FILE
 };
 
 static const struct option scan_options[] = {
@@ -70,6 +76,8 @@ static const struct option scan_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -126,6 +134,11 @@ cmd_scan(int argc, char **argv)
 	static const char *dot[] = { "." };
 	int c, rc = KS_EXIT_RUNTIME, error;
 	unsigned long n;
+	/* suppressions and baseline: cli/filter.c */
+	const char *baseline = NULL, *ignore_file = NULL;
+	struct ks_filter filter = KS_FILTER_INIT;
+	const ks_occurrence **kept = NULL;
+	size_t nkept = 0;
 
 	rule_paths = calloc((size_t)argc, sizeof(char *));
 	excludes = calloc((size_t)argc, sizeof(char *));
@@ -171,6 +184,8 @@ cmd_scan(int argc, char **argv)
 		case OPT_STORE_SECRETS: opts.flags |= KS_SCAN_STORE_SECRETS; break;
 		case OPT_STDIN_NAME: opts.stdin_name = optarg; break;
 		case OPT_COLOR: color = optarg; break;
+		case OPT_BASELINE: baseline = optarg; break;
+		case OPT_IGNORE_FILE: ignore_file = optarg; break;
 		case 'h':
 			if (ks_store_default_path(&default_store) < 0)
 				ks_error_clear();
@@ -216,6 +231,16 @@ cmd_scan(int argc, char **argv)
 	opts.excludes = excludes;
 	opts.nexcludes = nexcludes;
 	opts.command = "scan";
+
+	if ((ignore_file ? ks_filter_load_ignore(&filter, ignore_file, "",
+	    false, ks_cli_pinned_now()) : ks_filter_load_default_ignores(
+	    &filter, opts.targets, opts.ntargets, ks_cli_pinned_now())) < 0 ||
+	    (baseline && ks_filter_load_baseline(&filter, baseline) < 0)) {
+		rc = KS_EXIT_USAGE;
+		goto done;
+	}
+	if (!quiet)
+		ks_filter_warn_expired(&filter);
 
 	/* Rules first: a bad rule file is a usage error, before any I/O. */
 	if (ks_ruleset_new(&rules) < 0 ||
@@ -285,9 +310,10 @@ cmd_scan(int argc, char **argv)
 		if (ks_report_rule_info(report, &info) < 0)
 			goto report_error;
 	}
-	for (i = 0; i < ks_scan_result_count(result); i++)
-		if (ks_report_occurrence(report,
-		    ks_scan_result_get(result, i)) < 0)
+	ks_filter_select(&filter, &kept, &nkept, result,
+	    ks_report_format_grouped(reporter));
+	for (i = 0; i < nkept; i++)
+		if (ks_report_occurrence(report, kept[i]) < 0)
 			goto report_error;
 	for (i = 0; i < ks_scan_result_diagnostic_count(result); i++) {
 		const ks_diagnostic *d = ks_scan_result_diagnostic(result, i);
@@ -304,8 +330,10 @@ cmd_scan(int argc, char **argv)
 	summary.blobs = st->blobs;
 	summary.skipped = st->skipped;
 	summary.diagnostics = st->diagnostics;
-	summary.occurrences = st->occurrences;
-	summary.findings = st->findings;
+	summary.occurrences = nkept;
+	summary.findings = ks_filter_count_findings(kept, nkept);
+	summary.suppressed = filter.suppressed;
+	summary.baselined = filter.baselined;
 	summary.seconds = st->seconds;
 	summary.run_id = ks_scan_result_run_id(result);
 	summary.store_path = store ? store_path : NULL;
@@ -313,7 +341,7 @@ cmd_scan(int argc, char **argv)
 	report = NULL;
 	if (error < 0)
 		goto report_error;
-	rc = st->occurrences ? KS_EXIT_FINDINGS : KS_EXIT_OK;
+	rc = nkept ? KS_EXIT_FINDINGS : KS_EXIT_OK;
 	goto done;
 
 report_error:
@@ -326,6 +354,8 @@ done:
 		ks_cli_error("cannot write '%s'", output);
 		rc = KS_EXIT_RUNTIME;
 	}
+	free(kept);
+	ks_filter_dispose(&filter);
 	ks_scan_result_free(result);
 	ks_store_close(store);
 	ks_ruleset_free(rules);
