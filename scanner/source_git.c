@@ -131,6 +131,7 @@ struct git_source {
 	ks_vec revs;              /* char *, owned */
 	ks_vec hide;              /* char *, owned */
 	ks_str tips;              /* "ref\0hex\0" pairs */
+	bool inited;              /* holds a git_libgit2_init() reference */
 	struct ks_idset places;   /* struct key32: (blob, path) emitted */
 	struct ks_idset blobs;    /* struct key20: blobs emitted (all-objects) */
 	struct ks_idset commits;  /* struct key20: commits walked (all-objects) */
@@ -202,6 +203,40 @@ key_of(uint8_t out[32], const char *tag, const git_oid *oid,
 	ks_sha256_parts(out, 3, parts, lens);
 }
 
+/* HEAD, objects/ and refs/: what git itself checks (setup.c). */
+static bool
+looks_like_gitdir(const char *dir)
+{
+	static const char *const need[] = { "HEAD", "objects", "refs" };
+	struct stat st;
+	ks_str p = KS_STR_INIT;
+	bool yes = true;
+	size_t i;
+
+	for (i = 0; i < 3 && yes; i++) {
+		ks_str_clear(&p);
+		yes = ks_str_printf(&p, "%s/%s", dir, need[i]) == 0 &&
+		    stat(p.ptr, &st) == 0 &&
+		    (i == 0 ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode));
+	}
+	ks_str_dispose(&p);
+	return yes;
+}
+
+static bool
+looks_like_gitfile(const char *path)
+{
+	char buf[8] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, 7);
+	close(fd);
+	return n == 7 && memcmp(buf, "gitdir:", 7) == 0;
+}
+
 bool
 ks_source_git_is_repo(const char *target)
 {
@@ -212,19 +247,13 @@ ks_source_git_is_repo(const char *target)
 	if (stat(target, &st) < 0 || !S_ISDIR(st.st_mode))
 		return false;
 	if (ks_str_printf(&p, "%s/.git", target) == 0 &&
-	    lstat(p.ptr, &st) == 0)
-		yes = true;
-	else {
-		ks_str_clear(&p);
-		/* A bare repository: HEAD, objects/ and refs/ at the top. */
-		if (ks_str_printf(&p, "%s/HEAD", target) == 0 &&
-		    stat(p.ptr, &st) == 0 && S_ISREG(st.st_mode)) {
-			ks_str_clear(&p);
-			if (ks_str_printf(&p, "%s/objects", target) == 0 &&
-			    stat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode))
-				yes = true;
-		}
-	}
+	    lstat(p.ptr, &st) == 0) {
+		if (S_ISREG(st.st_mode))     /* "gitdir: ..." (worktrees) */
+			yes = looks_like_gitfile(p.ptr);
+		else if (S_ISDIR(st.st_mode))
+			yes = looks_like_gitdir(p.ptr);
+	} else
+		yes = looks_like_gitdir(target);   /* bare */
 	ks_str_dispose(&p);
 	return yes;
 }
@@ -237,6 +266,8 @@ git_close(void *p)
 	if (!s)
 		return;
 	git_repository_free(s->repo);
+	if (s->inited)
+		git_libgit2_shutdown();
 	ks__free(s->gitdir);
 	ks__free(s->workdir);
 	ks__free(s->display);
@@ -325,6 +356,14 @@ ks_source_git_open(void **out, const char *target,
 	if ((s = ks__calloc(1, sizeof(*s))) == NULL)
 		return KS_ENOMEM;
 	ks_str_init(&s->tips, 0);
+	/* Refcounted: a library user that skipped ks_libinit() still
+	 * works (the tuning of git_global_init() is then not applied). */
+	if (git_libgit2_init() < 0) {
+		ks__free(s);
+		ks_error_set(KS_ERROR_GIT, "cannot initialise libgit2");
+		return KS_ERROR;
+	}
+	s->inited = true;
 	s->places.keylen = s->notes.keylen = sizeof(struct key32);
 	s->blobs.keylen = s->commits.keylen = sizeof(struct key20);
 	s->flags = g ? g->flags : 0;
@@ -393,12 +432,42 @@ ks_source_git_repo(void *src)
 	return ((struct git_source *)src)->display;
 }
 
-int
-ks_source_git_tips(void *src, ks_str *out)
-{
-	struct git_source *s = src;
 
-	return ks_str_put(out, s->tips.ptr, s->tips.len);
+static int record_tip(git_reference *ref, void *payload);
+
+int
+ks_source_git_snapshot(const char *target, char **repo_out, ks_str *pairs)
+{
+	struct git_source s;
+	char *abs = NULL;
+	int error;
+
+	*repo_out = NULL;
+	memset(&s, 0, sizeof(s));
+	ks_str_init(&s.tips, 0);
+	if (git_libgit2_init() < 0) {
+		ks_error_set(KS_ERROR_GIT, "cannot initialise libgit2");
+		return KS_ERROR;
+	}
+	if ((error = git_repository_open_ext(&s.repo, target,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) < 0) {
+		error = git_fail(error, "cannot open repository '%s'", target);
+		git_libgit2_shutdown();
+		return error == KS_ENOTFOUND ? KS_EINVALID : error;
+	}
+	if (git_reference_foreach(s.repo, record_tip, &s) < 0)
+		error = KS_ENOMEM;
+	else if ((error = ks_str_put(pairs, s.tips.ptr, s.tips.len)) == 0) {
+		abs = realpath(git_repository_path(s.repo), NULL);
+		*repo_out = ks__strdup(abs ? abs : git_repository_path(s.repo));
+		free(abs);
+		if (!*repo_out)
+			error = KS_ENOMEM;
+	}
+	ks_str_dispose(&s.tips);
+	git_repository_free(s.repo);
+	git_libgit2_shutdown();
+	return error;
 }
 
 /* ---- emitting refs -------------------------------------------------- */
@@ -817,8 +886,6 @@ setup_walk(struct walk *w, git_revwalk *rw)
 			    s->display);
 		(void)git_revwalk_push_head(rw);
 		git_error_clear();
-		if (git_reference_foreach(s->repo, record_tip, s) < 0)
-			return KS_ENOMEM;
 	}
 	/* Incremental: what an earlier scan covered. A commit that no
 	 * longer exists (rewritten history) hides nothing. */
@@ -1192,7 +1259,6 @@ git_foreach(void *p, ks_blob_ref_cb cb, void *payload)
 	w.payload = payload;
 	ks_str_init(&w.path, 0);
 	ks_str_init(&w.author, 0);
-	ks_str_clear(&s->tips);
 	if (s->flags & KS_GIT_STAGED) {
 		error = walk_staged(&w);
 		goto done;
@@ -1202,7 +1268,7 @@ git_foreach(void *p, ks_blob_ref_cb cb, void *payload)
 	if (!w.stop && (s->flags & KS_GIT_ALL_OBJECTS) && !s->revs.len &&
 	    (error = walk_unreachable(&w)) < 0)
 		goto done;
-	if (!w.stop && s->workdir && !s->revs.len && !s->hide.len &&
+	if (!w.stop && s->workdir && !s->revs.len &&
 	    !(s->flags & KS_GIT_NO_WORKTREE))
 		error = walk_worktree(&w);
 done:

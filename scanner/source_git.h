@@ -71,11 +71,12 @@ int ks_source_git_open(void **out, const char *target,
     KS_WARN_UNUSED;
 
 /*
- * After foreach(): the refs and the commits they pointed to when the
- * walk started, as "refname\0hex\0" pairs appended to `out` (what an
- * incremental rescan hides). Empty unless it was a full-history walk.
+ * The refs of the repository `target` and their commits now, appended to
+ * `pairs` as "refname\0hex\0", and in *repo_out the absolute path of its
+ * git directory (the key of its scan state; free with ks__free).
  */
-int ks_source_git_tips(void *src, ks_str *out) KS_WARN_UNUSED;
+int ks_source_git_snapshot(const char *target, char **repo_out,
+    ks_str *pairs) KS_WARN_UNUSED;
 
 /* The repository path recorded with its blobs (borrowed from `src`). */
 const char *ks_source_git_repo(void *src);

@@ -104,5 +104,29 @@ KS_EXTERN(const ks_scan_stats *) ks_scan_result_stats(const ks_scan_result *r);
 /** The scan run's id in the store, or 0 without a store. */
 KS_EXTERN(int64_t) ks_scan_result_run_id(const ks_scan_result *r);
 
+/**
+ * Incremental git scans. The store records, per repository and ref, the
+ * commit a complete full-history scan covered; an incremental scan hides
+ * those commits from its walk, so it reads only new commits' new blobs.
+ */
+typedef struct ks_git_state ks_git_state;
+
+/**
+ * Snapshot the refs of the repository `target` and, when `incremental`,
+ * read from `store` what earlier scans covered into opts->git_hide (which
+ * then borrows from *out: free it after the scan).
+ * @return 0; KS_EINVALID if `target` is not a repository.
+ */
+KS_EXTERN(int) ks_git_state_prepare(ks_git_state **out, const char *target,
+    ks_store *store, bool incremental, ks_scan_options *opts)
+    KS_WARN_UNUSED;
+
+/** After a complete scan: record the snapshot as covered by `run_id`. */
+KS_EXTERN(int) ks_git_state_save(const ks_git_state *st, ks_store *store,
+    int64_t run_id) KS_WARN_UNUSED;
+
+/** Free the state. NULL is a harmless no-op. */
+KS_EXTERN(void) ks_git_state_free(ks_git_state *st);
+
 KS_END_DECL
 #endif
