@@ -156,8 +156,9 @@ smoke_one(struct checker *c, const struct ks_rule *r, const char *what)
 	struct ks_match_stats stats = { 0, 0, 0 };
 	int error;
 
-	if ((error = ks_matcher_scan_all(c->m, (const uint8_t *)c->input.ptr,
-	    c->input.len, ignore_match, NULL, &stats)) < 0)
+	if ((error = ks_matcher_scan_rule(c->m, r,
+	    (const uint8_t *)c->input.ptr, c->input.len, ignore_match, NULL,
+	    &stats)) < 0)
 		return error;
 	if (stats.limit_hits)
 		problem(c, r, "ReDoS smoke input (%s) hits the PCRE2 match "

@@ -308,3 +308,22 @@ ks_matcher_scan_all(ks_matcher *m, const uint8_t *data, size_t len,
 	    sizeof(uint64_t));
 	return run(m, data, len, cb, payload, stats ? stats : &dummy);
 }
+
+int
+ks_matcher_scan_rule(ks_matcher *m, const ks_rule *rule, const uint8_t *data,
+    size_t len, ks_rule_match_cb cb, void *payload,
+    struct ks_match_stats *stats)
+{
+	struct ks_match_stats dummy = { 0, 0, 0 };
+
+	KS_ASSERT_ARG(m);
+	KS_ASSERT_ARG(rule);
+	KS_ASSERT_ARG(rule->index < m->set->count &&
+	    m->set->rules[rule->index] == rule);
+	KS_ASSERT_ARG(data || len == 0);
+	KS_ASSERT_ARG(cb);
+	memset(m->cands, 0, (KS_BITSET_WORDS(m->set->count) + 1) *
+	    sizeof(uint64_t));
+	m->cands[rule->index / 64] |= UINT64_C(1) << (rule->index % 64);
+	return run(m, data, len, cb, payload, stats ? stats : &dummy);
+}

@@ -58,6 +58,12 @@ int ks_matcher_scan_all(ks_matcher *m, const uint8_t *data, size_t len,
     ks_rule_match_cb cb, void *payload, struct ks_match_stats *stats)
     KS_WARN_UNUSED;
 
+/* Only `rule` (which must belong to the matcher's set), no prefilter:
+ * for ks_rules_check, which must blame a limit hit on the right rule. */
+int ks_matcher_scan_rule(ks_matcher *m, const ks_rule *rule,
+    const uint8_t *data, size_t len, ks_rule_match_cb cb, void *payload,
+    struct ks_match_stats *stats) KS_WARN_UNUSED;
+
 /* Shannon entropy of bytes, in bits per byte. */
 double ks_entropy(const uint8_t *data, size_t len);
 

@@ -184,6 +184,28 @@ test_rules_check__redos_pattern_is_reported(void **state)
 	assert_non_null(strstr(p.last, "ReDoS"));
 }
 
+/* The smoke inputs of a well-behaved rule are not blamed on a bad one. */
+static void
+test_rules_check__redos_is_blamed_on_its_rule(void **state)
+{
+	struct problems p = { 0 };
+
+	(void)state;
+	assert_int_equal(1, check_yaml(
+	    "rules:\n"
+	    "- id: ks.test.bad\n"
+	    "  name: bad\n  description: bad\n  category: generic\n"
+	    "  confidence: low\n  keywords: [key=]\n"
+	    "  pattern: 'key=(?<secret>(?:a|aa)+)[bc]'\n"
+	    "  examples: ['key=aab']\n"
+	    "- id: ks.test.good\n"
+	    "  name: good\n  description: good\n  category: generic\n"
+	    "  confidence: low\n  keywords: [key=]\n"
+	    "  pattern: 'key=(?<secret>a{1,8})c'\n"
+	    "  examples: ['key=aac']\n", &p));
+	assert_string_equal("ks.test.bad", p.last_rule);
+}
+
 static void
 test_rules_check__uncompiled_set_is_refused(void **state)
 {
@@ -208,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_rules_check__no_keywords_needs_prefilter_none),
 		cmocka_unit_test(test_rules_check__short_keyword),
 		cmocka_unit_test(test_rules_check__redos_pattern_is_reported),
+		cmocka_unit_test(test_rules_check__redos_is_blamed_on_its_rule),
 		cmocka_unit_test(test_rules_check__uncompiled_set_is_refused),
 	};
 	return cmocka_run_group_tests_name("rules/check", tests, NULL, NULL);

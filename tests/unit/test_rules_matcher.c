@@ -562,6 +562,19 @@ test_rules_matcher__limit_hit_is_counted(void **state)
 	assert_true(st.limit_hits >= 1);
 	assert_int_equal(1, l.len);
 	assert_string_equal("ks.test.plain", ks_rule_id(l.items[0].rule));
+	/* one rule at a time: only the pathological one hits the limit */
+	l.len = 0;
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(0, ks_matcher_scan_rule(m,
+	    ks_ruleset_find(set, "ks.test.plain"), in.p, in.len, collect, &l,
+	    &st));
+	assert_int_equal(0, st.limit_hits);
+	assert_int_equal(1, st.candidates);
+	assert_int_equal(1, l.len);
+	assert_int_equal(0, ks_matcher_scan_rule(m,
+	    ks_ruleset_find(set, "ks.test.redos"), in.p, in.len, collect, &l,
+	    &st));
+	assert_true(st.limit_hits >= 1);
 	/* the matcher is still usable afterwards */
 	l.len = 0;
 	assert_int_equal(0, ks_matcher_scan(m, (const uint8_t *)"key=aab", 7,
