@@ -12,5 +12,8 @@ int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_assertion(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_findings(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
 
 #endif

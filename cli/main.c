@@ -23,6 +23,10 @@ struct command {
 static const struct command commands[] = {
 	{ "scan", cmd_scan, "scan files, directories or stdin for secrets" },
 	{ "rules", cmd_rules, "list, show and check detection rules" },
+	{ "report", cmd_report, "render the inventory: text, JSON, SARIF, "
+	    "HTML, ..." },
+	{ "findings", cmd_findings, "list, show and triage findings" },
+	{ "baseline", cmd_baseline, "create a baseline for CI gates" },
 	{ "keys", cmd_keys, "generate keys, publish JWKS, compute thumbprints" },
 	{ "assertion", cmd_assertion,
 	    "sign and lint private_key_jwt client assertions" },

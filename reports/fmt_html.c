@@ -162,28 +162,6 @@ html_begin(struct ks_report *r)
 	return 0;
 }
 
-/*
- * A string member of a flat JSON object (extra_json), without escapes;
- * false when absent or not simple.
- */
-static bool
-extra_member(const char *json, const char *key, char *buf, size_t size)
-{
-	char pat[64];
-	const char *p, *e;
-
-	if (!json || (size_t)snprintf(pat, sizeof(pat), "\"%s\":\"", key) >=
-	    sizeof(pat) || (p = strstr(json, pat)) == NULL)
-		return false;
-	p += strlen(pat);
-	if ((e = strchr(p, '"')) == NULL || memchr(p, '\\', (size_t)(e - p)) ||
-	    (size_t)(e - p) >= size)
-		return false;
-	memcpy(buf, p, (size_t)(e - p));
-	buf[e - p] = '\0';
-	return true;
-}
-
 static void
 badge(FILE *fp, const char *cls, const char *text)
 {
@@ -231,7 +209,7 @@ finding_head(FILE *fp, const ks_occurrence *o)
 	ks_html_text(fp, o->rule_name ? o->rule_name : o->rule_id);
 	fputs("</span>", fp);
 	badge(fp, "cat", o->category ? o->category : "unknown");
-	if (!extra_member(o->extra_json, "migration", mig, sizeof(mig)))
+	if (!ks_extra_member(o->extra_json, "migration", mig, sizeof(mig)))
 		snprintf(mig, sizeof(mig), "%s", client ? "not started" :
 		    "n/a");
 	if (client || strcmp(mig, "n/a") != 0) {
@@ -274,15 +252,15 @@ finding_head(FILE *fp, const ks_occurrence *o)
 	fputs(" · triage <b class=\"triage\">", fp);
 	ks_html_text(fp, status);
 	fputs("</b>", fp);
-	if (extra_member(o->extra_json, "status_user", buf, sizeof(buf))) {
+	if (ks_extra_member(o->extra_json, "status_user", buf, sizeof(buf))) {
 		fputs(" by ", fp);
 		ks_html_text(fp, buf);
 	}
-	if (extra_member(o->extra_json, "status_time", buf, sizeof(buf))) {
+	if (ks_extra_member(o->extra_json, "status_time", buf, sizeof(buf))) {
 		fputs(" at ", fp);
 		ks_html_text(fp, buf);
 	}
-	if (extra_member(o->extra_json, "status_reason", buf, sizeof(buf))) {
+	if (ks_extra_member(o->extra_json, "status_reason", buf, sizeof(buf))) {
 		fputs(" (", fp);
 		ks_html_text(fp, buf);
 		fputs(")", fp);

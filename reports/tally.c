@@ -3,6 +3,7 @@
  */
 #include "tally.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -153,14 +154,38 @@ is_day(const char *s)
 	return true;
 }
 
+bool
+ks_extra_member(const char *json, const char *key, char *buf, size_t size)
+{
+	char pat[64];
+	const char *p, *e;
+
+	if (!json || (size_t)snprintf(pat, sizeof(pat), "\"%s\":\"", key) >=
+	    sizeof(pat) || (p = strstr(json, pat)) == NULL)
+		return false;
+	p += strlen(pat);
+	if ((e = strchr(p, '"')) == NULL || memchr(p, '\\', (size_t)(e - p)) ||
+	    (size_t)(e - p) >= size)
+		return false;
+	memcpy(buf, p, (size_t)(e - p));
+	buf[e - p] = '\0';
+	return true;
+}
+
 void
 ks_occurrence_day(const ks_occurrence *o, int64_t fallback, char buf[11])
 {
 	time_t t = (time_t)fallback;
 	struct tm tm;
+	char seen[32];
 
 	if (o->date && strlen(o->date) >= 10 && is_day(o->date)) {
 		copy_span(buf, 11, o->date, 10);
+		return;
+	}
+	if (ks_extra_member(o->extra_json, "first_seen", seen, sizeof(seen)) &&
+	    strlen(seen) >= 10 && is_day(seen)) {
+		copy_span(buf, 11, seen, 10);
 		return;
 	}
 	if (gmtime_r(&t, &tm) == NULL ||

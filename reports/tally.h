@@ -44,7 +44,16 @@ void ks_tally_dispose(struct ks_tally *t);
 void ks_occurrence_provider(const ks_occurrence *o, char *buf, size_t size);
 /* The root a path belongs to: its first component ("." for none). */
 void ks_occurrence_root(const ks_occurrence *o, char *buf, size_t size);
-/* "YYYY-MM-DD" of the commit date, else of `fallback` (Unix time). */
+/*
+ * A string member of the flat JSON object in extra_json, copied to buf;
+ * false when absent, escaped or too long. The store's reports put
+ * "first_seen", "status_reason", "status_user", "status_time" and
+ * "migration" there.
+ */
+bool ks_extra_member(const char *json, const char *key, char *buf,
+    size_t size);
+/* "YYYY-MM-DD" of the commit date, else of extra_json's "first_seen",
+ * else of `fallback` (Unix time). */
 void ks_occurrence_day(const ks_occurrence *o, int64_t fallback,
     char buf[11]);
 
