@@ -236,6 +236,7 @@ test_migrate_key__public_pem_and_garbage(void **state)
 	assert_string_equal(ks_key_thumbprint(key), ks_key_thumbprint(pub));
 	assert_int_equal(KS_EINVALID, ks_key_write_pem(pub, f->path, NULL));
 	assert_int_equal(-1, access(f->path, F_OK));
+	ks_key_free(pub);
 	assert_int_equal(KS_EINVALID, ks_key_load_pem(&pub, junk,
 	    strlen(junk), NULL));
 	assert_int_equal(KS_EINVALID, ks_key_load_pem(&pub, "alg: HS256\n",
