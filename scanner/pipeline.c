@@ -55,6 +55,7 @@
 #define BINARY_PROBE 8192
 #define MAX_JOBS 256
 #define MAX_MATCHES_PER_BLOB 10000
+#define SCRATCH_KEEP ((size_t)8 << 20)
 #define BATCH_ITEMS 256
 #define BATCH_NSEC 100000000L
 #define PROGRESS_NSEC 100000000L
@@ -345,6 +346,7 @@ struct worker {
 	struct ks_rule_match *found;  /* matches of the blob in hand */
 	size_t nfound, capfound;
 	bool truncated;
+	ks_str scratch;               /* read buffer, reused blob to blob */
 };
 
 static int
@@ -531,9 +533,15 @@ process_item(struct worker *w, const struct scan_item *it)
 	struct pipeline *p = w->p;
 	struct write_item *wi = NULL;
 	struct ks_blob_data data = KS_BLOB_DATA_INIT;
+	bool matched = false;
 	void *reader;
 	int error = KS_ENOMEM, r;
 
+	/* The source reads into the worker's scratch buffer, or replaces it
+	 * with an allocation of its own (wiping the old one). */
+	data.buf = w->scratch;
+	w->scratch = (ks_str)KS_STR_INIT;
+	ks_str_clear(&data.buf);
 	if ((wi = ks__calloc(1, sizeof(*wi))) == NULL ||
 	    (wi->source = ks__strdup(it->ref.source)) == NULL ||
 	    (wi->path = ks__strdup(it->ref.path)) == NULL ||
@@ -565,13 +573,26 @@ process_item(struct worker *w, const struct scan_item *it)
 	}
 	if ((error = process_blob(w, wi, it, data.ptr, data.len)) < 0)
 		goto done;
+	matched = wi->nocc > 0;
 push:
 	if ((error = ks_queue_push_take(p->out, wi)) < 0)
 		goto done;
 	wi = NULL;
 	error = 0;
 done:
-	ks_str_wipe(&data.buf);   /* the content may be full of secrets */
+	/*
+	 * Content with a match holds a secret: wipe it now. Other content is
+	 * overwritten by the next blob and wiped when the worker ends; that
+	 * saves a pass over every byte scanned. A buffer grown for a huge
+	 * blob is not kept.
+	 */
+	if (error < 0 || data.buf.cap > SCRATCH_KEEP)
+		ks_str_wipe(&data.buf);
+	else if (matched && data.buf.cap)
+		ks_wipe(data.buf.ptr, data.buf.len);
+	ks_str_clear(&data.buf);
+	w->scratch = data.buf;
+	data.buf = (ks_str)KS_STR_INIT;
 	ks_blob_data_dispose(&data);
 	write_item_free(wi);
 	return error;
@@ -586,6 +607,7 @@ worker_main(void *arg)
 	size_t i;
 	int error;
 
+	w->scratch = (ks_str)KS_STR_INIT;
 	if ((w->readers = ks__calloc(p->nsources ? p->nsources : 1,
 	    sizeof(void *))) == NULL)
 		fail(p, KS_ENOMEM);
@@ -602,6 +624,7 @@ worker_main(void *arg)
 			p->sources[i].ops->reader_free(w->readers[i]);
 	ks__free(w->readers);
 	ks__free(w->found);
+	ks_str_wipe(&w->scratch);
 	ks_matcher_free(w->matcher);
 	w->matcher = NULL;
 	producer_done(p);

@@ -73,7 +73,10 @@ struct ks_source_config {
 
 /* The bytes of one blob, filled by ks_source_ops.read(). */
 struct ks_blob_data {
-	ks_str buf;               /* owned storage, when the bytes were read */
+	/* The worker's scratch buffer, empty on entry and reused from blob
+	 * to blob: read() appends the bytes to it, or replaces it with an
+	 * allocation of its own after ks_str_wipe() on it. */
+	ks_str buf;
 	const uint8_t *ptr;       /* the bytes: into buf, or borrowed */
 	size_t len;
 	const char *diag_kind;    /* set when read() returned 1 */

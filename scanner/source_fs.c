@@ -404,6 +404,12 @@ fs_read(void *p, void *reader, const struct ks_blob_ref *ref,
 		close(fd);
 		return skip(out, "too-large");
 	}
+	/* One read for the whole file, into a buffer that may be reused. */
+	if (S_ISREG(st.st_mode) && (error = ks_str_grow(&out->buf,
+	    (size_t)st.st_size + 1)) < 0) {
+		close(fd);
+		return error;
+	}
 	error = ks_fd_read_all(&out->buf, fd, (size_t)max, "file");
 	close(fd);
 	if (error == KS_ENOMEM && out->buf.len >= max) {
