@@ -40,6 +40,7 @@
 #include "errors.h"
 #include "fileio.h"
 #include "ignore.h"
+#include "source_archive.h"
 #include "source_git.h"
 
 /* Deeper than this is a diagnostic, not a stack overflow. */
@@ -66,6 +67,7 @@ struct fs_source {
 	void *payload;
 	ks_str fspath;       /* path being visited, as opened */
 	ks_str rel;          /* the same relative to the target */
+	struct ks_archive *archive;  /* members of archives (source_archive.h) */
 };
 
 struct fs_entry {
@@ -81,6 +83,7 @@ fs_close(void *p)
 	if (!s)
 		return;
 	ks_ignore_dispose(&s->ignore);
+	ks_archive_free(s->archive);
 	ks_str_dispose(&s->fspath);
 	ks_str_dispose(&s->rel);
 	free(s->root_real);
@@ -104,7 +107,8 @@ fs_open(void **out, const char *target, const struct ks_source_config *cfg)
 	s->fspath = (ks_str)KS_STR_INIT;
 	s->rel = (ks_str)KS_STR_INIT;
 	if ((s->target = ks__strdup(target)) == NULL ||
-	    (s->prefix = ks__strdup(target)) == NULL)
+	    (s->prefix = ks__strdup(target)) == NULL ||
+	    (error = ks_archive_new_for_scan(&s->archive, cfg)) < 0)
 		goto done;
 	n = strlen(s->prefix);
 	while (n > 1 && s->prefix[n - 1] == '/')
@@ -264,6 +268,12 @@ emit_file(struct fs_source *s)
 	ref.path = display_path(s);
 	ref.fs_path = s->fspath.ptr;
 	ref.size = UINT64_MAX;
+	/* Archives are read here, member by member (source_archive.c). */
+	if (ks_archive_wants(s->archive, s->fspath.ptr))
+		return ks_archive_foreach_file(s->archive, ref.fs_path,
+		    O_RDONLY | O_CLOEXEC |
+		    (s->is_dir ? O_NOFOLLOW | O_NONBLOCK : 0), ref.path,
+		    s->cb, s->payload);
 	return s->cb(&ref, s->payload);
 }
 
@@ -383,6 +393,8 @@ fs_read(void *p, void *reader, const struct ks_blob_ref *ref,
 	struct stat st;
 	int fd, error;
 
+	if (ks_archive_owns(s->archive, ref))
+		return ks_archive_read(s->archive, ref, out);
 	if ((fd = ks_source_fs__open(ref->fs_path, flags)) < 0) {
 		ks_error_set_os("cannot open file");
 		return skip(out, "unreadable");

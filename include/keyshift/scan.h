@@ -22,7 +22,8 @@ enum ks_scan_flags {
 	KS_SCAN_SHOW_SECRETS = (1 << 0),  /**< fill ks_occurrence.secret */
 	KS_SCAN_STORE_SECRETS = (1 << 1), /**< store plaintext in the store */
 	KS_SCAN_BINARY = (1 << 2),        /**< scan files with NUL bytes too */
-	KS_SCAN_NO_IGNORE = (1 << 3)      /**< ignore .gitignore/.keyshiftignore */
+	KS_SCAN_NO_IGNORE = (1 << 3),     /**< ignore .gitignore/.keyshiftignore */
+	KS_SCAN_NO_ARCHIVES = (1 << 4)    /**< archives are plain files */
 };
 
 /** How a target that is a git repository is scanned (docs/GIT.md). */
@@ -71,11 +72,13 @@ typedef struct {
 	/** Commit ids already scanned (incremental): hidden from the walk. */
 	const char *const *git_hide;
 	size_t ngit_hide;
+	/* Archives (docs/SOURCES.md). */
+	unsigned archive_depth;      /**< levels opened; 0 = default (3) */
 } ks_scan_options;
 
 #define KS_SCAN_OPTIONS_VERSION 1
 #define KS_SCAN_OPTIONS_INIT { KS_SCAN_OPTIONS_VERSION, NULL, 0, 0, 0, \
-	NULL, 0, 0, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0 }
+	NULL, 0, 0, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0, 0 }
 #define KS_SCAN_MAX_FILE_SIZE ((uint64_t)64 << 20)
 
 typedef struct ks_scan_result ks_scan_result;
