@@ -399,10 +399,20 @@ day_number(const char *s)
 	return era * 146097 + doe - 719468;
 }
 
+static void
+day_label(long day, char out[11])
+{
+	time_t t = (time_t)day * 86400;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		strcpy(out, "?");
+}
+
 #define CX0 56
 #define CX1 984
-#define CY0 14
-#define CY1 138
+#define CY0 12
+#define CY1 104
 
 /*
  * The sprawl chart: bars of new findings per first-seen day on a linear
@@ -414,6 +424,7 @@ sprawl_chart(FILE *fp, struct ks_tally *days, uint64_t total)
 	long d0, d1, span;
 	uint64_t cum = 0, maxnew = 0, ymax;
 	double bw, py = CY1;
+	char first[11], last[11];
 	size_t i;
 
 	fputs("<section class=\"card chart\" id=\"sprawl\"><h2>Secret sprawl "
@@ -430,6 +441,8 @@ sprawl_chart(FILE *fp, struct ks_tally *days, uint64_t total)
 	d0 -= span;
 	d1 += span;
 	span = d1 - d0;
+	day_label(d0, first);
+	day_label(d1, last);
 	for (i = 0; i < days->n; i++)
 		if (days->v[i].findings > maxnew)
 			maxnew = days->v[i].findings;
@@ -439,7 +452,7 @@ sprawl_chart(FILE *fp, struct ks_tally *days, uint64_t total)
 		bw = 40;
 	if (bw < 2)
 		bw = 2;
-	fprintf(fp, "<svg viewBox=\"0 0 1000 166\" role=\"img\" "
+	fprintf(fp, "<svg viewBox=\"0 0 1000 128\" role=\"img\" "
 	    "aria-label=\"findings by first-seen day\" "
 	    "xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\" "
 	    "font-family=\"system-ui,sans-serif\"><title>Findings by "
@@ -481,9 +494,9 @@ sprawl_chart(FILE *fp, struct ks_tally *days, uint64_t total)
 		py = CY1 - (double)cum * (CY1 - CY0) / (double)ymax;
 	}
 	fprintf(fp, " H%d\"/>", CX1);
-	fprintf(fp, "<g fill=\"#5b6475\"><text x=\"%d\" y=\"158\">%s</text>"
-	    "<text x=\"%d\" y=\"158\" text-anchor=\"end\">%s</text></g>"
-	    "</svg>", CX0, days->v[0].key, CX1, days->v[days->n - 1].key);
+	fprintf(fp, "<g fill=\"#5b6475\"><text x=\"%d\" y=\"122\">%s</text>"
+	    "<text x=\"%d\" y=\"122\" text-anchor=\"end\">%s</text></g>"
+	    "</svg>", CX0, first, CX1, last);
 	fprintf(fp, "<p class=\"legend\"><span class=\"sw\" "
 	    "style=\"background:#9db3f0\"></span>new findings per day"
 	    "<span class=\"sw\" style=\"background:#2f5bd3\"></span>"

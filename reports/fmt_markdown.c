@@ -113,7 +113,7 @@ static void
 write_counts(FILE *fp, const ks_report_summary *s)
 {
 	if (s->files)
-		fprintf(fp, " in %" PRIu64 " file%s", s->files,
+		fprintf(fp, " across %" PRIu64 " file%s", s->files,
 		    s->files == 1 ? "" : "s");
 	if (s->suppressed)
 		fprintf(fp, "; %" PRIu64 " suppressed", s->suppressed);

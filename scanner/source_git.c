@@ -90,7 +90,7 @@ git_global_init(void)
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)64 << 20);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB,
 	    (size_t)0);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)256 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 << 20);
 	return 0;
 }
 
@@ -369,8 +369,16 @@ ks_source_git_open(void **out, const char *target,
 	s->flags = g ? g->flags : 0;
 	s->max_file_size = cfg && cfg->max_file_size ? cfg->max_file_size :
 	    KS_SCAN_MAX_FILE_SIZE;
-	if ((s->display = ks__strdup(target)) == NULL)
-		goto done;
+	/* The repository as recorded: absolute, so records from different
+	 * working directories agree. */
+	{
+		char *abs = realpath(target, NULL);
+
+		s->display = ks__strdup(abs ? abs : target);
+		free(abs);
+		if (!s->display)
+			goto done;
+	}
 	if (g && ((error = copy_strings(&s->revs, g->revs, g->nrevs)) < 0 ||
 	    (error = copy_strings(&s->hide, g->hide, g->nhide)) < 0))
 		goto done;
@@ -844,6 +852,8 @@ push_rev(struct walk *w, git_revwalk *rw, const char *spec)
 		r = git_revwalk_push_range(rw, spec);
 	else if (!strcmp(spec, "^--all"))
 		r = git_revwalk_hide_glob(rw, "*");
+	else if (!strcmp(spec, "^--remotes"))
+		r = git_revwalk_hide_glob(rw, "remotes/*");
 	else if (!strcmp(spec, "--all"))
 		r = git_revwalk_push_glob(rw, "*");
 	else if ((r = git_revparse_single(&obj, w->s->repo,
@@ -906,6 +916,115 @@ note_commit(struct walk *w, const git_oid *id)
 	return set_put_key(&w->s->commits, id->id, GIT_OID_RAWSZ, &added);
 }
 
+/*
+ * libgit2 1.5's revwalk fails at the boundary of a shallow clone (the
+ * parents it lists are missing), so a shallow repository is walked here:
+ * every commit reachable from the refs, parents that are missing skipped,
+ * then sorted oldest first by commit date like the revwalk.
+ */
+struct dated {
+	git_oid id;
+	git_time_t when;
+};
+
+static int
+cmp_dated(const void *a, const void *b)
+{
+	const struct dated *x = *(struct dated *const *)a;
+	const struct dated *y = *(struct dated *const *)b;
+
+	if (x->when != y->when)
+		return x->when < y->when ? -1 : 1;
+	return git_oid_cmp(&x->id, &y->id);
+}
+
+static int
+push_tip(git_reference *ref, void *payload)
+{
+	ks_vec *stack = payload;
+	git_object *obj = NULL;
+	git_oid *id;
+	int error = 0;
+
+	if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+		if ((id = ks__malloc(sizeof(*id))) == NULL ||
+		    ks_vec_push(stack, id) < 0) {
+			ks__free(id);
+			error = KS_ENOMEM;
+		} else
+			git_oid_cpy(id, git_object_id(obj));
+	}
+	git_error_clear();
+	git_object_free(obj);
+	git_reference_free(ref);
+	return error;
+}
+
+static int
+walk_shallow(struct walk *w)
+{
+	struct ks_idset seen = KS_IDSET_INIT(sizeof(struct key20));
+	ks_vec stack = KS_VEC_INIT, all = KS_VEC_INIT;
+	git_commit *c;
+	size_t i;
+	bool added;
+	int error;
+
+	if ((error = git_reference_foreach(w->s->repo, push_tip, &stack)) < 0)
+		goto done;
+	while (stack.len && !w->stop) {
+		git_oid *id = stack.items[--stack.len];
+		struct dated *d;
+
+		if ((error = set_put_key(&seen, id->id, GIT_OID_RAWSZ,
+		    &added)) < 0 || !added ||
+		    git_commit_lookup(&c, w->s->repo, id) < 0) {
+			git_error_clear();
+			ks__free(id);
+			if (error < 0)
+				goto done;
+			continue;
+		}
+		if ((d = ks__malloc(sizeof(*d))) == NULL ||
+		    ks_vec_push(&all, d) < 0) {
+			ks__free(d);
+			ks__free(id);
+			git_commit_free(c);
+			error = KS_ENOMEM;
+			goto done;
+		}
+		git_oid_cpy(&d->id, id);
+		d->when = git_commit_time(c);
+		ks__free(id);
+		for (i = 0; i < git_commit_parentcount(c); i++) {
+			git_oid *pid = ks__malloc(sizeof(*pid));
+
+			if (!pid || ks_vec_push(&stack, pid) < 0) {
+				ks__free(pid);
+				git_commit_free(c);
+				error = KS_ENOMEM;
+				goto done;
+			}
+			git_oid_cpy(pid, git_commit_parent_id(c,
+			    (unsigned)i));
+		}
+		git_commit_free(c);
+	}
+	ks_vec_sort(&all, cmp_dated);
+	for (i = 0; i < all.len && !w->stop; i++) {
+		const struct dated *d = all.items[i];
+
+		if ((error = note_commit(w, &d->id)) < 0 ||
+		    (error = walk_commit(w, &d->id)) < 0)
+			goto done;
+	}
+done:
+	ks_vec_dispose(&stack, free_item);
+	ks_vec_dispose(&all, free_item);
+	ks_idset_dispose(&seen, free_item);
+	return error;
+}
+
 static int
 walk_history(struct walk *w)
 {
@@ -913,6 +1032,8 @@ walk_history(struct walk *w)
 	git_oid id;
 	int error, r;
 
+	if (!w->s->revs.len && git_repository_is_shallow(w->s->repo) == 1)
+		return walk_shallow(w);
 	if (git_revwalk_new(&rw, w->s->repo) < 0)
 		return git_fail(-1, "cannot walk '%s'", w->s->display);
 	if ((error = setup_walk(w, rw)) < 0)
@@ -1411,3 +1532,50 @@ const struct ks_source_ops ks_source_git_ops = {
 	git_reader_free,
 	git_read,
 };
+
+/* ---- hooks ---------------------------------------------------------- */
+
+int
+ks_git_hooks_dir(ks_buf *out, const char *target)
+{
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	git_buf p = GIT_BUF_INIT;
+	ks_str dir = KS_STR_INIT;
+	const char *base;
+	int error;
+
+	if (git_libgit2_init() < 0) {
+		ks_error_set(KS_ERROR_GIT, "cannot initialise libgit2");
+		return KS_ERROR;
+	}
+	if ((error = git_repository_open_ext(&repo, target, 0, NULL)) < 0) {
+		error = git_fail(error, "not in a git repository: '%s'",
+		    target);
+		error = error == KS_ENOTFOUND ? KS_EINVALID : error;
+		goto done;
+	}
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_path(&p, cfg, "core.hooksPath") == 0 && p.size) {
+		/* Relative to where hooks run: the top of the working tree
+		 * (the git directory of a bare repository), as git does. */
+		base = git_repository_workdir(repo);
+		if (!base)
+			base = git_repository_path(repo);
+		error = p.ptr[0] == '/' ? ks_str_puts(&dir, p.ptr) :
+		    ks_str_printf(&dir, "%s%s", base, p.ptr);
+	} else {
+		git_error_clear();
+		error = ks_str_printf(&dir, "%shooks",
+		    git_repository_commondir(repo));
+	}
+	if (error == 0)
+		error = ks_buf_set_from_str(out, &dir);
+done:
+	git_buf_dispose(&p);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	ks_str_dispose(&dir);
+	git_libgit2_shutdown();
+	return error;
+}

@@ -23,7 +23,8 @@ enum ks_scan_flags {
 	KS_SCAN_STORE_SECRETS = (1 << 1), /**< store plaintext in the store */
 	KS_SCAN_BINARY = (1 << 2),        /**< scan files with NUL bytes too */
 	KS_SCAN_NO_IGNORE = (1 << 3),     /**< ignore .gitignore/.keyshiftignore */
-	KS_SCAN_NO_ARCHIVES = (1 << 4)    /**< archives are plain files */
+	KS_SCAN_NO_ARCHIVES = (1 << 4),   /**< archives are plain files */
+	KS_SCAN_INSECURE = (1 << 5)       /**< KV stores: no TLS verification */
 };
 
 /** How a target that is a git repository is scanned (docs/GIT.md). */
@@ -72,13 +73,15 @@ typedef struct {
 	/** Commit ids already scanned (incremental): hidden from the walk. */
 	const char *const *git_hide;
 	size_t ngit_hide;
-	/* Archives (docs/SOURCES.md). */
+	/* Archives and live stores (docs/SOURCES.md). */
 	unsigned archive_depth;      /**< levels opened; 0 = default (3) */
+	/** NAME=value credentials for KV stores (mode 0600), or NULL. */
+	const char *credentials_file;
 } ks_scan_options;
 
 #define KS_SCAN_OPTIONS_VERSION 1
 #define KS_SCAN_OPTIONS_INIT { KS_SCAN_OPTIONS_VERSION, NULL, 0, 0, 0, \
-	NULL, 0, 0, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0, 0 }
+	NULL, 0, 0, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0, 0, NULL }
 #define KS_SCAN_MAX_FILE_SIZE ((uint64_t)64 << 20)
 
 typedef struct ks_scan_result ks_scan_result;
@@ -130,6 +133,14 @@ KS_EXTERN(int) ks_git_state_save(const ks_git_state *st, ks_store *store,
 
 /** Free the state. NULL is a harmless no-op. */
 KS_EXTERN(void) ks_git_state_free(ks_git_state *st);
+
+/**
+ * The hooks directory of the repository containing `path`: core.hooksPath
+ * when set (relative to the working tree's top), else GIT_DIR/hooks.
+ * @return 0; KS_EINVALID if `path` is not in a repository.
+ */
+KS_EXTERN(int) ks_git_hooks_dir(ks_buf *out, const char *path)
+    KS_WARN_UNUSED;
 
 KS_END_DECL
 #endif
