@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "exitcode.h"
+#include "git_scan.h"
 #include "filter.h"
 
 static const char scan_usage[] =
@@ -48,6 +49,8 @@ static const char scan_usage[] =
 "      --ignore-file FILE  suppressions (default ./.keyshift-ignore and\n"
 "                          TARGET/.keyshift-ignore)\n"
 "\n"
+KS_CLI_GIT_USAGE
+"\n"
 "Exit codes: 0 no findings, 1 findings, 2 usage or runtime error.\n"
 "Inputs that could not be scanned are reported as diagnostics and do not\n"
 "change the exit code.\n";
@@ -78,6 +81,7 @@ static const struct option scan_options[] = {
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },
+	KS_CLI_GIT_LONGOPTS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -115,6 +119,8 @@ int
 cmd_scan(int argc, char **argv)
 {
 	ks_scan_options opts = KS_SCAN_OPTIONS_INIT;
+	struct ks_cli_git git = KS_CLI_GIT_INIT;
+	int gr;
 	ks_report_options ropts = KS_REPORT_OPTIONS_INIT;
 	ks_report_summary summary;
 	const char *format = "text", *output = NULL, *store_path = NULL;
@@ -194,7 +200,10 @@ cmd_scan(int argc, char **argv)
 			rc = KS_EXIT_OK;
 			goto done;
 		default:
-			ks_cli_error("see 'keyshift help scan'");
+			if ((gr = ks_cli_git_option(&git, c, optarg)) == 1)
+				break;
+			if (gr == 0)
+				ks_cli_error("see 'keyshift help scan'");
 			rc = KS_EXIT_USAGE;
 			goto done;
 		}
@@ -286,6 +295,10 @@ cmd_scan(int argc, char **argv)
 	opts.progress_cb = on_progress;
 	opts.progress_payload = &prog;
 
+	if (ks_cli_git_before(&git, &opts, store) < 0) {
+		rc = KS_EXIT_USAGE;
+		goto done;
+	}
 	if ((error = ks_scan_run(&result, &opts, rules, store)) < 0) {
 		if (prog.shown)
 			fputs("\r\033[K", stderr);
@@ -295,6 +308,9 @@ cmd_scan(int argc, char **argv)
 	}
 	if (prog.shown)
 		fputs("\r\033[K", stderr);
+	if (store && ks_cli_git_after(&git, store,
+	    ks_scan_result_run_id(result)) < 0)
+		goto done;
 
 	if (ks_report_begin(&report, reporter, out, &ropts) < 0)
 		goto report_error;
@@ -355,6 +371,7 @@ done:
 		rc = KS_EXIT_RUNTIME;
 	}
 	free(kept);
+	ks_cli_git_dispose(&git);
 	ks_filter_dispose(&filter);
 	ks_scan_result_free(result);
 	ks_store_close(store);

@@ -9,6 +9,7 @@
 #define KS_CLI_COMMANDS_H
 
 int cmd_scan(int argc, char **argv);
+int cmd_hook(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_assertion(int argc, char **argv);

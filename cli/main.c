@@ -22,6 +22,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "scan", cmd_scan, "scan files, directories or stdin for secrets" },
+	{ "hook", cmd_hook, "git hooks: pre-commit, pre-push, pre-receive, install" },
 	{ "rules", cmd_rules, "list, show and check detection rules" },
 	{ "report", cmd_report, "render the inventory: text, JSON, SARIF, "
 	    "HTML, ..." },
