@@ -19,6 +19,7 @@
 #include "exitcode.h"
 #include "git_scan.h"
 #include "filter.h"
+#include "source_opts.h"
 
 static const char scan_usage[] =
 "usage: keyshift scan [options] [TARGET...]\n"
@@ -51,6 +52,8 @@ static const char scan_usage[] =
 "\n"
 KS_CLI_GIT_USAGE
 "\n"
+KS_CLI_SOURCE_USAGE
+"\n"
 "Exit codes: 0 no findings, 1 findings, 2 usage or runtime error.\n"
 "Inputs that could not be scanned are reported as diagnostics and do not\n"
 "change the exit code.\n";
@@ -82,6 +85,7 @@ static const struct option scan_options[] = {
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },
 	KS_CLI_GIT_LONGOPTS,
+	KS_CLI_SOURCE_LONGOPTS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -138,7 +142,7 @@ cmd_scan(int argc, char **argv)
 	struct progress prog = { false, false, { 0, 0 } };
 	FILE *out = NULL;
 	static const char *dot[] = { "." };
-	int c, rc = KS_EXIT_RUNTIME, error;
+	int c, rc = KS_EXIT_RUNTIME, error, sr;
 	unsigned long n;
 	/* suppressions and baseline: cli/filter.c */
 	const char *baseline = NULL, *ignore_file = NULL;
@@ -200,6 +204,13 @@ cmd_scan(int argc, char **argv)
 			rc = KS_EXIT_OK;
 			goto done;
 		default:
+			/* --archive-depth, --credentials, --insecure */
+			if ((sr = ks_cli_source_option(&opts, c, optarg)) == 1)
+				break;
+			if (sr < 0) {
+				rc = KS_EXIT_USAGE;
+				goto done;
+			}
 			if ((gr = ks_cli_git_option(&git, c, optarg)) == 1)
 				break;
 			if (gr == 0)
