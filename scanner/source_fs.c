@@ -42,6 +42,7 @@
 #include "ignore.h"
 #include "source_archive.h"
 #include "source_git.h"
+#include "source_kv.h"
 
 /* Deeper than this is a diagnostic, not a stack overflow. */
 #define FS_MAX_DEPTH 512
@@ -542,6 +543,11 @@ ks_source_for_target(const struct ks_source_ops **out, const char *target,
 	*out = NULL;
 	if (strcmp(target, "-") == 0) {
 		*out = &ks_source_stdin_ops;
+		return 0;
+	}
+	/* etcd://, consul://, vault://, springconfig:// (source_kv.c) */
+	if (ks_source_kv_handles(target)) {
+		*out = &ks_source_kv_ops;
 		return 0;
 	}
 	if (stat(target, &st) < 0) {
