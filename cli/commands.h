@@ -13,6 +13,7 @@ int cmd_hook(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_assertion(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);

@@ -31,6 +31,8 @@ static const struct command commands[] = {
 	{ "keys", cmd_keys, "generate keys, publish JWKS, compute thumbprints" },
 	{ "assertion", cmd_assertion,
 	    "sign and lint private_key_jwt client assertions" },
+	{ "migrate", cmd_migrate,
+	    "move OAuth clients from secrets to private_key_jwt" },
 	{ "help", NULL, "show help for a command" },
 };
 
