@@ -522,6 +522,42 @@ walk_level(struct walk *w, struct archive *ar, const char *prefix,
 	return w->fatal;
 }
 
+/* A top-level archive already open in `ar`; see ks_archive_foreach_file(). */
+static bool
+walk_top(struct walk *w, struct archive *ar, const char *display)
+{
+	bool opened = false;
+
+	walk_level(w, ar, display, 1, &opened);
+	return opened;
+}
+
+int
+ks_archive__foreach_memory(struct ks_archive *a, const void *data,
+    size_t len, const char *display, ks_blob_ref_cb cb, void *payload)
+{
+	struct walk w;
+	struct archive *ar = NULL;
+
+	memset(&w, 0, sizeof(w));
+	w.a = a;
+	w.cb = cb;
+	w.payload = payload;
+	if ((w.chunk = ks__malloc(CHUNK)) == NULL ||
+	    (ar = archive_new_reader()) == NULL) {
+		ks__free(w.chunk);
+		ks_error_set_oom();
+		return KS_ENOMEM;
+	}
+	if (archive_read_open_memory(ar, data, len) == ARCHIVE_OK &&
+	    !walk_top(&w, ar, display) && !stopped(&w))
+		diag(&w, display, "archive-corrupt", "cannot read as an "
+		    "archive (%s)", errstr(ar));
+	archive_read_free(ar);
+	ks__free(w.chunk);
+	return w.fatal ? w.fatal : w.cbret;
+}
+
 int
 ks_archive_foreach_file(struct ks_archive *a, const char *fs_path,
     int open_flags, const char *display, ks_blob_ref_cb cb, void *payload)
@@ -558,7 +594,7 @@ ks_archive_foreach_file(struct ks_archive *a, const char *fs_path,
 	}
 	if (S_ISREG(st.st_mode) &&
 	    archive_read_open_fd(ar, fd, READ_BLOCK) == ARCHIVE_OK)
-		walk_level(&w, ar, display, 1, &opened);
+		opened = walk_top(&w, ar, display);
 	if (!opened && !stopped(&w)) {
 		struct ks_blob_ref ref = { 0 };
 

@@ -70,6 +70,13 @@ int ks_archive_read(struct ks_archive *a, const struct ks_blob_ref *ref,
     struct ks_blob_data *out);
 
 /*
+ * The same over an archive in memory (`data` borrowed for the call), for
+ * the fuzz target: no fallback to a plain blob.
+ */
+int ks_archive__foreach_memory(struct ks_archive *a, const void *data,
+    size_t len, const char *display, ks_blob_ref_cb cb, void *payload);
+
+/*
  * Make a member name safe to show as a path inside the archive: '\' is a
  * separator too, a leading '/' or drive letter ("C:") and every ".."
  * component are removed (*escaped set: the name pointed outside the

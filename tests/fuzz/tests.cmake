@@ -8,6 +8,7 @@
 #   - fuzz_<name>: the real libFuzzer binary, with -DKS_FUZZ=ON and clang,
 #     e.g. `fuzz_jose -max_total_time=60 tests/fuzz/corpus/jose`.
 set(KS_FUZZ_LIBS_jose ks_migrate ks_base)
+set(KS_FUZZ_LIBS_archive ks_scanner ks_rules ks_store ks_base)
 
 file(GLOB KS_FUZZ_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/fuzz_*.c)
 if(KS_FUZZ AND NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
