@@ -16,6 +16,7 @@
 #include <keyshift/jose.h>
 
 #include "cmd_jose.h"
+#include "cmd_migrate.h"
 #include "commands.h"
 #include "exitcode.h"
 #include "fileio.h"
@@ -299,6 +300,9 @@ cmd_keys(int argc, char **argv)
 		return keys_jwks(argc - 1, argv + 1);
 	if (strcmp(sub, "thumbprint") == 0)
 		return keys_thumbprint(argc - 1, argv + 1);
+	/* issue 8: rotation of a migrated client (cli/migrate_rotate.c) */
+	if (strcmp(sub, "rotate") == 0)
+		return cmd_keys_rotate(argc - 1, argv + 1);
 	fprintf(stderr, "keyshift: unknown keys subcommand '%s'\n", sub);
 	fputs(keys_usage, stderr);
 	return KS_EXIT_USAGE;

@@ -58,6 +58,9 @@ void mig_event(struct mig_log *log, const char *step, const char *fmt, ...)
 /* Make a file-name-safe copy of `s` into `out` (cap bytes). */
 void mig_safe_name(char *out, size_t cap, const char *s);
 
+/* Atomically point the symlink `link` at `target` (relative name). */
+int mig_relink(const char *link, const char *target);
+
 /* The guided flow and status (migrate_flow.c). */
 int mig_flow(struct mig_args *a);
 int mig_status(struct mig_args *a);

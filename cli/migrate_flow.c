@@ -436,8 +436,8 @@ choose_alg(struct flow *f, ks_jose_alg *alg)
 }
 
 /* Point <dir>/<client>.pem at `target` (a name in the same directory). */
-static int
-relink(const char *link, const char *target)
+int
+mig_relink(const char *link, const char *target)
 {
 	char tmp[PATH_CAP + 32];
 
@@ -534,7 +534,7 @@ step_key(struct flow *f)
 	if (ks_key_write_pem(f->key, name, NULL) < 0)
 		return fail(f, rc, "cannot write the key");
 	snprintf(f->key_file, sizeof(f->key_file), "%s", name);
-	if (relink(f->key_link, base) < 0)
+	if (mig_relink(f->key_link, base) < 0)
 		return rc;
 	if (ks_key_to_jwk(&jwk, f->key, 0) < 0 ||
 	    ks_store_key_add(f->store, f->rec.client, ks_key_kid(f->key),

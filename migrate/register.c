@@ -126,7 +126,7 @@ status_error(long status, const char *what, const char *url,
 /* Whether the record already says private_key_jwt with these keys. */
 static bool
 already_done(const json_t *cur, const json_t *want_jwks,
-    const char *want_uri, ks_jose_alg alg)
+    const char *want_uri, ks_jose_alg alg, bool clear_alg)
 {
 	const char *m = json_string_value(json_object_get(cur,
 	    "token_endpoint_auth_method"));
@@ -138,6 +138,8 @@ already_done(const json_t *cur, const json_t *want_jwks,
 	if (!m || strcmp(m, "private_key_jwt") != 0)
 		return false;
 	if (alg && (!a || strcmp(a, ks_jose_alg_name(alg)) != 0))
+		return false;
+	if (!alg && clear_alg && a)
 		return false;
 	if (want_uri) {
 		const char *u = json_string_value(json_object_get(cur,
@@ -163,6 +165,8 @@ set_keys(json_t *rec, json_t *jwks, const ks_register_options *opts)
 	    "token_endpoint_auth_signing_alg",
 	    json_string(ks_jose_alg_name(opts->alg))) < 0)
 		return KS_ENOMEM;
+	if (!opts->alg && opts->clear_alg)
+		json_object_del(rec, "token_endpoint_auth_signing_alg");
 	if (opts->jwks_uri) {
 		json_object_del(rec, "jwks");
 		if (json_object_set_new(rec, "jwks_uri",
@@ -281,7 +285,8 @@ ks_migrate_register(ks_register_result *out, ks_migrate_ctx *ctx,
 		error = KS_ENOMEM;
 		goto done;
 	}
-	if (already_done(cur, jwks, opts->jwks_uri, opts->alg)) {
+	if (already_done(cur, jwks, opts->jwks_uri, opts->alg,
+	    opts->clear_alg)) {
 		ks_migrate__log(ctx, KS_MLOG_INFO, "the client already uses "
 		    "private_key_jwt with these keys: nothing to change");
 		error = read_registration(out, cur, opts->token);

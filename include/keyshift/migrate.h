@@ -179,12 +179,15 @@ typedef struct {
 	/* RFC 7591 only */
 	const char *client_name;
 	const char *scope;
+	/** with alg 0: remove a pinned token_endpoint_auth_signing_alg
+	 *  (rotation between algorithms: both keys must verify) */
+	bool clear_alg;
 } ks_register_options;
 
 #define KS_REGISTER_OPTIONS_VERSION 1
 #define KS_REGISTER_OPTIONS_INIT \
 	{ KS_REGISTER_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, \
-	  KS_JOSE_ALG_UNKNOWN, false, NULL, NULL }
+	  KS_JOSE_ALG_UNKNOWN, false, NULL, NULL, false }
 
 typedef struct {
 	char *client_id;
