@@ -487,7 +487,8 @@ done:
 
 /* Persist a rotated registration access token; report where. */
 static int
-persist_token(const struct mig_args *a, const char *token)
+persist_token(const struct mig_args *a, const char *client_id,
+    const char *token)
 {
 	char name[200], path[4096];
 
@@ -501,8 +502,7 @@ persist_token(const struct mig_args *a, const char *token)
 		    "'%s'\n", a->token_file);
 		return 0;
 	}
-	mig_safe_name(name, sizeof(name), a->client_id ? a->client_id :
-	    "client");
+	mig_safe_name(name, sizeof(name), client_id ? client_id : "client");
 	snprintf(path, sizeof(path), "%s.registration-token", name);
 	if (mig_save_token(path, token) < 0) {
 		ks_cli_error_last("cannot save the new registration access "
@@ -615,7 +615,8 @@ cmd_register(int argc, char **argv)
 		rc = KS_EXIT_OK;
 		goto done;
 	}
-	if (res.new_token && persist_token(&a, res.new_token) < 0)
+	if (res.new_token && persist_token(&a, a.new_client ? res.client_id :
+	    a.client_id, res.new_token) < 0)
 		goto done;
 	if (a.new_client)
 		printf("registered new client %s (private_key_jwt, kid %s)\n",
