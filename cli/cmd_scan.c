@@ -359,7 +359,7 @@ cmd_scan(int argc, char **argv)
 	summary.diagnostics = st->diagnostics;
 	summary.occurrences = nkept;
 	summary.findings = ks_filter_count_findings(kept, nkept);
-	summary.suppressed = filter.suppressed;
+	summary.suppressed = filter.suppressed + st->allowed;
 	summary.baselined = filter.baselined;
 	summary.seconds = st->seconds;
 	summary.run_id = ks_scan_result_run_id(result);

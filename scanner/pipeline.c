@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "allow.h"
 #include "encode.h"
 #include "errors.h"
 #include "hash.h"
@@ -49,6 +50,7 @@
 #include "secret.h"
 #include "seen.h"
 #include "source.h"
+#include "store_allow.h"
 #include "store_write.h"
 #include "str.h"
 
@@ -85,6 +87,17 @@ struct write_item {
 	size_t nocc;
 	ks_diagnostic *diags;
 	size_t ndiag;
+	struct allowed *allowed;   /* matches an inline marker allowed */
+	size_t nallowed;
+};
+
+/* A match allowed by `keyshift:allow` (scanner/allow.h): not reported,
+ * recorded in the store. */
+struct allowed {
+	char fingerprint[KS_FINGERPRINT_HEXLEN + 1];
+	char *rule_id;
+	uint32_t line;
+	struct ks_allow marker;
 };
 
 struct ks_scan_result {
@@ -115,7 +128,7 @@ struct pipeline {
 	bool user_canceled;
 
 	atomic_uint_fast64_t files, bytes, blobs, duplicates, skipped,
-	    diagnostics, occurrences, findings;
+	    diagnostics, occurrences, findings, allowed;
 
 	atomic_int producers_left;     /* enumerator + workers */
 	pthread_mutex_t done_lock;
@@ -146,6 +159,7 @@ stats_snapshot(struct pipeline *p, ks_scan_stats *st)
 	st->diagnostics = atomic_load(&p->diagnostics);
 	st->occurrences = atomic_load(&p->occurrences);
 	st->findings = atomic_load(&p->findings);
+	st->allowed = atomic_load(&p->allowed);
 	st->seconds = elapsed(&p->t0);
 }
 
@@ -224,6 +238,9 @@ write_item_free(void *it)
 	}
 	for (i = 0; i < w->ndiag; i++)
 		ks_diagnostic_dispose(&w->diags[i]);
+	for (i = 0; i < w->nallowed; i++)
+		ks__free(w->allowed[i].rule_id);
+	ks__free(w->allowed);
 	ks__free(w->occs);
 	ks__free(w->secrets);
 	ks__free(w->diags);
@@ -418,6 +435,26 @@ match_blob(struct worker *w, struct ks_seen_entry *e, const uint8_t *data,
 	return 0;
 }
 
+/* Keep what the store needs of an occurrence a marker allowed. */
+static int
+allow_occurrence(struct write_item *wi, const ks_occurrence *occ,
+    const struct ks_allow *marker, size_t cap)
+{
+	struct allowed *a;
+
+	if (!wi->allowed && (wi->allowed = ks__calloc(cap,
+	    sizeof(*wi->allowed))) == NULL)
+		return KS_ENOMEM;
+	a = &wi->allowed[wi->nallowed];
+	memcpy(a->fingerprint, occ->fingerprint, sizeof(a->fingerprint));
+	if ((a->rule_id = ks__strdup(occ->rule_id)) == NULL)
+		return KS_ENOMEM;
+	a->line = occ->line;
+	a->marker = *marker;
+	wi->nallowed++;
+	return 0;
+}
+
 static int
 build_occurrences(struct worker *w, struct write_item *wi,
     const struct scan_item *it, const struct ks_seen_entry *e,
@@ -441,11 +478,27 @@ build_occurrences(struct worker *w, struct write_item *wi,
 	place.author = it->ref.author;
 	place.date = it->ref.date;
 	for (i = 0; i < e->nmatches; i++) {
-		error = ks_occurrence_build(&wi->occs[i], &wi->secrets[i],
-		    data, len, &e->matches[i], e->matches, e->nmatches,
-		    &cursor, &place, w->p->opts->flags);
+		const struct ks_rule_match *m = &e->matches[i];
+		ks_occurrence *occ = &wi->occs[wi->nocc];
+		struct ks_allow marker;
+
+		error = ks_occurrence_build(occ, &wi->secrets[wi->nocc],
+		    data, len, m, e->matches, e->nmatches, &cursor, &place,
+		    w->p->opts->flags);
 		if (error < 0)
 			return error;
+		if (ks_allow_check(data, len, m->start, m->end,
+		    ks_rule_id(m->rule), ks_rule_family(m->rule), &marker)) {
+			error = allow_occurrence(wi, occ, &marker, e->nmatches);
+			ks_occurrence_dispose(occ);
+			memset(occ, 0, sizeof(*occ));
+			ks_secret_free(wi->secrets[wi->nocc]);
+			wi->secrets[wi->nocc] = NULL;
+			if (error < 0)
+				return error;
+			atomic_fetch_add(&w->p->allowed, 1);
+			continue;
+		}
 		wi->nocc++;
 	}
 	return 0;
@@ -755,6 +808,18 @@ write_records(struct pipeline *p, const struct write_item *wi)
 		if ((error = ks_store_put_diagnostic(p->store, run,
 		    &wi->diags[i])) < 0)
 			return error;
+	for (i = 0; i < wi->nallowed; i++) {
+		const struct allowed *a = &wi->allowed[i];
+		struct ks_store_allow sa = {
+			a->fingerprint, a->rule_id, wi->source, wi->path,
+			a->line, wi->commit,
+			a->marker.rule[0] ? a->marker.rule : NULL,
+			a->marker.reason[0] ? a->marker.reason : NULL
+		};
+
+		if ((error = ks_store_put_allow(p->store, run, &sa)) < 0)
+			return error;
+	}
 	return 0;
 }
 

@@ -46,6 +46,7 @@ typedef struct {
 	uint64_t diagnostics;
 	uint64_t occurrences;
 	uint64_t findings;       /**< distinct fingerprints in this scan */
+	uint64_t allowed;        /**< matches allowed by `keyshift:allow` */
 	double seconds;
 } ks_scan_stats;
 
