@@ -560,6 +560,12 @@ cmd_register(int argc, char **argv)
 		goto done;
 	}
 	if (a.provider) {
+		/* certificate-only servers: a self-signed cert for the key */
+		if (strcmp(a.provider, "entra") == 0 &&
+		    ks_key_self_sign(key, 365) < 0) {
+			ks_cli_error_last("cannot make the certificate");
+			goto done;
+		}
 		rc = mig_provider_register(&a, ctx, key);
 		goto done;
 	}
