@@ -191,3 +191,22 @@ write_data() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"cannot reach vault at 'vault+https://vault.example.invalid:8200'"* ]]
 }
+
+@test "https: TLS is verified by default; --insecure opts out, loudly" {
+	write_data
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$TMP/tls.key" -out "$TMP/tls.crt" -days 1 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+	start_kv --tls-cert "$TMP/tls.crt" --tls-key "$TMP/tls.key"
+	run --separate-stderr ks scan --no-store "consul+https://$KV/app/prod"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"cannot reach consul at 'consul+https://$KV'"* ]]
+	[[ "$stderr" == *"certificate"* ]]
+	run --separate-stderr ks scan --no-store --format json --insecure "consul+https://$KV/app/prod"
+	[ "$status" -eq 1 ]
+	[ "$(paths_of)" = "$(printf '%s\n' app/prod/client_secret app/prod/deep/er/config.json)" ]
+	[[ "$stderr" == *"warning: --insecure"*"NOT verified"* ]]
+	# Plain http to the TLS port is not https: a transport error.
+	run --separate-stderr ks scan --no-store "consul://$KV/app/prod"
+	[ "$status" -eq 2 ]
+}

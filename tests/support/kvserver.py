@@ -29,10 +29,11 @@ The data comes from a JSON file:
 
 Usage: kvserver.py --data FILE --port-file FILE [--consul-token T]
        [--vault-token T] [--spring-user U --spring-password P]
-       [--fail-first N] [--log FILE]
+       [--fail-first N] [--log FILE] [--tls-cert PEM --tls-key PEM]
 The port is written to --port-file once the socket listens. --fail-first
 answers the first N requests with 503 (to test retries). --log records one
 "METHOD PATH" line per request (never headers: they carry tokens).
+--tls-cert/--tls-key serve https instead (for the TLS verification tests).
 """
 import argparse
 import base64
@@ -180,10 +181,17 @@ def main():
     ap.add_argument("--spring-password")
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--log")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     ARGS = ap.parse_args()
     with open(ARGS.data) as f:
         DATA = json.load(f)
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if ARGS.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     with open(ARGS.port_file + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
     import os
