@@ -13,7 +13,8 @@ as_install() {
 
 as_start() {
 	local i secret
-	secret=$(rand_chars 32)
+	# a digit guaranteed: the rule takes a bare word for a variable name
+	secret="ks7$(rand_chars 29)"
 	mkdir -p "$TMP/as"
 	chmod 700 "$TMP/as"
 	SECRET_FILE="$TMP/as/old-secret"
