@@ -51,9 +51,8 @@ ks_as_metadata_dispose(ks_as_metadata *meta)
 	memset(meta, 0, sizeof(*meta));
 }
 
-/* The two well-known URLs of `issuer`; KS_EINVALID if it is no URL. */
-static int
-well_known_urls(ks_str *rfc8414, ks_str *oidc, const char *issuer)
+int
+ks_migrate__well_known_urls(ks_str *rfc8414, ks_str *oidc, const char *issuer)
 {
 	const char *scheme_end = strstr(issuer, "://"), *path;
 	size_t ilen = strlen(issuer);
@@ -200,7 +199,7 @@ ks_discover(ks_as_metadata *out, ks_migrate_ctx *ctx, const char *issuer)
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	if ((error = well_known_urls(&u8414, &uoidc, issuer)) < 0)
+	if ((error = ks_migrate__well_known_urls(&u8414, &uoidc, issuer)) < 0)
 		goto done;
 	url = u8414.ptr;
 	if ((error = fetch(ctx, &resp, url)) < 0)

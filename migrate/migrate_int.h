@@ -49,4 +49,9 @@ int ks_migrate__send_json(ks_migrate_ctx *ctx, struct ks_mhttp_response *resp,
     const char *method, const char *url, const char *auth_header,
     const char *body) KS_WARN_UNUSED;
 
+/* The RFC 8414 (inserted) and OIDC (appended) metadata URLs of
+ * `issuer`; KS_EINVALID if it is no URL without query and fragment. */
+int ks_migrate__well_known_urls(ks_str *rfc8414, ks_str *oidc,
+    const char *issuer) KS_WARN_UNUSED;
+
 #endif
