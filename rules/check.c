@@ -237,7 +237,7 @@ check_rule(struct checker *c, const struct ks_rule *r)
 			problem(c, r, "keyword '%s' is shorter than %d bytes",
 			    r->keywords.items[i], KS_MIN_KEYWORD_LEN);
 	pcre2_config(PCRE2_CONFIG_JIT, &jit_available);
-	if (jit_available && !r->jit)
+	if (jit_available && !ks_rule__jit(r))
 		problem(c, r, "pattern does not JIT-compile");
 	if ((error = check_examples(c, r)) < 0)
 		return error;

@@ -197,13 +197,14 @@ scan_rule(ks_matcher *m, const struct ks_rule *r, const uint8_t *data,
 	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
 	PCRE2_SPTR subject = len ? data : (PCRE2_SPTR)"";
 	size_t off = 0;
+	bool jit = ks_rule__jit(r);
 	int error;
 
 	while (off <= len) {
 		struct ks_rule_match mt;
 		int rc;
 
-		if (r->jit)
+		if (jit)
 			rc = pcre2_jit_match(r->code, subject, len, off, 0,
 			    m->md, m->mctx);
 		else

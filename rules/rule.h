@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -63,7 +64,12 @@ struct ks_rule {
 
 	char structural_id[65];     /* SHA-256 hex of pattern and options */
 	pcre2_code *code;           /* owned */
-	bool jit;                   /* JIT-compiled by ks_ruleset_compile */
+	/* JIT state: 0 not yet compiled, 1 JIT, 2 interpreter only. JIT
+	 * compilation is lazy (ks_rule__jit): a pre-commit hook scanning a
+	 * few files should not JIT every rule. Written under a lock, read
+	 * with acquire semantics, so sharing the set across threads stays
+	 * safe. */
+	_Atomic int jit_state;
 	uint32_t capture_count;
 	uint32_t group_secret;      /* group numbers; 0 when absent */
 	uint32_t group_client_id;
@@ -85,6 +91,10 @@ struct ks_ruleset {
 
 /* Free a rule and everything it owns; NULL is a no-op. */
 void ks_rule__free(struct ks_rule *rule);
+
+/* JIT-compile `rule` if that was not tried yet (thread-safe, once);
+ * true when JIT matching is available for it. */
+bool ks_rule__jit(const struct ks_rule *rule);
 
 /*
  * Parse one YAML document into new rules appended to `*rules_out` /

@@ -13,6 +13,7 @@
 #include <keyshift/rules.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -341,10 +342,40 @@ now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* One lock for every lazy JIT compilation: it is taken once per rule. */
+static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+bool
+ks_rule__jit(const struct ks_rule *rule)
+{
+	struct ks_rule *r = (struct ks_rule *)rule;
+	int state = atomic_load_explicit(&r->jit_state, memory_order_acquire);
+
+	if (state == 0) {
+		uint32_t jit_available = 0;
+
+		pthread_mutex_lock(&jit_lock);
+		state = atomic_load_explicit(&r->jit_state,
+		    memory_order_relaxed);
+		if (state == 0) {
+			/* jit_if_available: a JIT failure leaves the
+			 * interpreter, which gives the same results, only
+			 * slower. No thread matches with this code before
+			 * the state is published. */
+			pcre2_config(PCRE2_CONFIG_JIT, &jit_available);
+			state = jit_available && pcre2_jit_compile(r->code,
+			    PCRE2_JIT_COMPLETE) == 0 ? 1 : 2;
+			atomic_store_explicit(&r->jit_state, state,
+			    memory_order_release);
+		}
+		pthread_mutex_unlock(&jit_lock);
+	}
+	return state == 1;
+}
+
 int
 ks_ruleset_compile(ks_ruleset *set)
 {
-	uint32_t jit_available = 0;
 	double t0;
 	size_t i;
 	int error;
@@ -355,15 +386,11 @@ ks_ruleset_compile(ks_ruleset *set)
 		    "compiled");
 		return KS_EINVALID;
 	}
-	pcre2_config(PCRE2_CONFIG_JIT, &jit_available);
 	set->max_capture_count = 0;
 	for (i = 0; i < set->count; i++) {
 		struct ks_rule *r = set->rules[i];
 
-		/* jit_if_available: a JIT failure leaves the interpreter,
-		 * which gives the same results, only slower */
-		r->jit = jit_available &&
-		    pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
+		atomic_store(&r->jit_state, 0);
 		if (r->capture_count > set->max_capture_count)
 			set->max_capture_count = r->capture_count;
 	}

@@ -29,7 +29,7 @@
  * reader_new (libgit2 objects are not shared across threads) and reads
  * the blob by id. The bytes are borrowed from the git_odb_object, which
  * the reader keeps until its next read: no copy. Strict hash verification
- * is off (see KS_GLOBAL below and docs/GIT.md for why that is safe here).
+ * is off (see git_init() below and docs/GIT.md for why that is safe here).
  *
  * Problems with one object (corrupt, missing in a shallow or partial
  * clone, a submodule, too large) become diagnostics; the walk goes on.
@@ -55,7 +55,6 @@
 #include "errors.h"
 #include "fileio.h"
 #include "hash.h"
-#include "init.h"
 #include "seen.h"
 #include "vec.h"
 
@@ -71,7 +70,8 @@ _Static_assert((int)KS_GIT_STAGED == (int)KS_SCAN_GIT_STAGED &&
 /* ---- libgit2's global state ---------------------------------------- */
 
 /*
- * Set once, before any thread exists (ks_libinit()):
+ * Applied by git_init() on the calling thread, before a scan's threads
+ * start:
  *  - strict hash verification off: libgit2 re-hashes every object it
  *    inflates, which was most of its cost in bulk reads (issue 3: 26 s
  *    against 7.4 s). zlib's adler32 (loose objects and pack entries)
@@ -81,11 +81,21 @@ _Static_assert((int)KS_GIT_STAGED == (int)KS_SCAN_GIT_STAGED &&
  *    never cached), bounded to 64 MiB so peak memory stays bounded.
  *  - the pack window limit bounds mapped (and so resident) pack memory.
  */
+/*
+ * Take a libgit2 reference and apply the tuning. Lazy, not part of
+ * ks_libinit(): libgit2's first initialisation parses the system's CA
+ * bundle (Debian builds it with mbedTLS), which was 15% of the CPU time
+ * of a scan of one small file, so scans that touch no repository skip it.
+ * Settings are process-wide and idempotent; the reference is dropped by
+ * the caller with git_libgit2_shutdown().
+ */
 static int
-git_global_init(void)
+git_init(void)
 {
-	if (git_libgit2_init() < 0)
+	if (git_libgit2_init() < 0) {
+		ks_error_set(KS_ERROR_GIT, "cannot initialise libgit2");
 		return KS_ERROR;
+	}
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)64 << 20);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB,
@@ -96,14 +106,6 @@ git_global_init(void)
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 << 20);
 	return 0;
 }
-
-static void
-git_global_shutdown(void)
-{
-	git_libgit2_shutdown();
-}
-
-KS_GLOBAL(git, git_global_init, git_global_shutdown)
 
 /* The one place libgit2 errors are translated (ARCHITECTURE §3.8). */
 static int
@@ -359,11 +361,8 @@ ks_source_git_open(void **out, const char *target,
 	if ((s = ks__calloc(1, sizeof(*s))) == NULL)
 		return KS_ENOMEM;
 	ks_str_init(&s->tips, 0);
-	/* Refcounted: a library user that skipped ks_libinit() still
-	 * works (the tuning of git_global_init() is then not applied). */
-	if (git_libgit2_init() < 0) {
+	if (git_init() < 0) {
 		ks__free(s);
-		ks_error_set(KS_ERROR_GIT, "cannot initialise libgit2");
 		return KS_ERROR;
 	}
 	s->inited = true;
@@ -456,10 +455,8 @@ ks_source_git_snapshot(const char *target, char **repo_out, ks_str *pairs)
 	*repo_out = NULL;
 	memset(&s, 0, sizeof(s));
 	ks_str_init(&s.tips, 0);
-	if (git_libgit2_init() < 0) {
-		ks_error_set(KS_ERROR_GIT, "cannot initialise libgit2");
+	if (git_init() < 0)
 		return KS_ERROR;
-	}
 	if ((error = git_repository_open_ext(&s.repo, target,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) < 0) {
 		error = git_fail(error, "cannot open repository '%s'", target);
