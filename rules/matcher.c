@@ -100,6 +100,12 @@ done:
 	return error;
 }
 
+const ks_ruleset *
+ks_matcher_ruleset(const ks_matcher *m)
+{
+	return m->set;
+}
+
 double
 ks_entropy(const uint8_t *data, size_t len)
 {

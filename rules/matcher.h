@@ -64,6 +64,9 @@ int ks_matcher_scan_rule(ks_matcher *m, const ks_rule *rule,
     const uint8_t *data, size_t len, ks_rule_match_cb cb, void *payload,
     struct ks_match_stats *stats) KS_WARN_UNUSED;
 
+/* The rule set the matcher was made for. */
+const ks_ruleset *ks_matcher_ruleset(const ks_matcher *m);
+
 /* Shannon entropy of bytes, in bits per byte. */
 double ks_entropy(const uint8_t *data, size_t len);
 

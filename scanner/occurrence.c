@@ -258,6 +258,9 @@ ks_occurrence_dispose(ks_occurrence *occ)
 	ks__free(occ->commit);
 	ks__free(occ->author);
 	ks__free(occ->date);
+	ks__free(occ->provider);
+	ks__free(occ->key_info);
+	ks__free(occ->extra_json);
 	memset(occ, 0, sizeof(*occ));
 }
 

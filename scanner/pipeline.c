@@ -42,6 +42,7 @@
 #include "alloc.h"
 #include "allow.h"
 #include "encode.h"
+#include "enrich.h"
 #include "errors.h"
 #include "hash.h"
 #include "matcher.h"
@@ -522,7 +523,8 @@ process_blob(struct worker *w, struct write_item *wi,
 	uint64_t limit_hits = 0;
 	int error, claimed;
 
-	if (!(p->opts->flags & KS_SCAN_BINARY) && looks_binary(data, len)) {
+	if (!(p->opts->flags & KS_SCAN_BINARY) && looks_binary(data, len) &&
+	    !ks_enrich_binary_ok(data, len)) {
 		atomic_fetch_add(&p->skipped, 1);
 		return add_diag(p, wi, "binary",
 		    "binary content (a NUL byte in the first 8 KiB), skipped");
@@ -555,6 +557,11 @@ process_blob(struct worker *w, struct write_item *wi,
 		atomic_fetch_add(&p->duplicates, 1);
 	}
 	if ((error = build_occurrences(w, wi, it, e, data, len)) < 0)
+		return error;
+	/* decoding, key paths, key info, OAuth pairing (scanner/enrich.h) */
+	if ((error = ks_enrich_blob(w->matcher, &wi->occs, &wi->secrets,
+	    &wi->nocc, data, len, &it->ref, wi->blob_id,
+	    p->opts->flags)) < 0)
 		return error;
 	if (claimed && limit_hits && (error = add_diag(p, wi, "limit",
 	    "a pattern hit the match limits; matches may be missing")) < 0)
