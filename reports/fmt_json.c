@@ -11,6 +11,7 @@
 
 #include "json_writer.h"
 #include "report_int.h"
+#include "tally.h"
 
 #define KS_JSON_SCHEMA_VERSION "1"
 
@@ -60,6 +61,16 @@ ks_json_occurrence(FILE *fp, const ks_occurrence *o)
 		ks_json_member_str(fp, &first, "provider", o->provider, false);
 	if (o->key_info)
 		ks_json_member_str(fp, &first, "key_info", o->key_info, false);
+	if (o->extra_json) {            /* scanner context (scanner/enrich.h) */
+		char v[512];
+
+		if (ks_extra_member(o->extra_json, "key_path", v, sizeof(v)))
+			ks_json_member_str(fp, &first, "key_path", v, true);
+		if (ks_extra_member(o->extra_json, "client_type", v, sizeof(v)))
+			ks_json_member_str(fp, &first, "client_type", v, false);
+		if (ks_extra_member(o->extra_json, "note", v, sizeof(v)))
+			ks_json_member_str(fp, &first, "note", v, true);
+	}
 	fputc('}', fp);
 }
 
