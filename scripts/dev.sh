@@ -21,7 +21,7 @@ APT_BUILD=(build-essential cmake pkg-config git openssl libssl-dev libgit2-dev
 	libpcre2-dev libsqlite3-dev libcurl4-openssl-dev libyaml-dev
 	libjansson-dev libarchive-dev libvectorscan-dev)
 APT_TEST=(libcmocka-dev bats ripgrep sqlite3 jq clang libclang-rt-14-dev chromium
-	python3-jsonschema etcd-server
+	python3-jsonschema etcd-server putty-tools gnupg openssh-client
 	python3)
 
 need_packages() {
