@@ -28,6 +28,7 @@ static const char keys_usage[] =
     "       keyshift keys jwks [--alg ALG] [--passphrase-file FILE]\n"
     "                          [--x509 [--days N]] [--compact] KEY.pem...\n"
     "       keyshift keys thumbprint JWK.json\n"
+    "       keyshift keys rotate --client ID (see 'keys rotate --help')\n"
     "\n"
     "generate    make a key pair and write it as PKCS#8 PEM to a new file\n"
     "            (mode 0600, never overwriting); print its kid\n"

@@ -157,6 +157,11 @@ flow() {
 }
 
 @test "the flow names the finding by fingerprint; a missing issuer is a usage error" {
+	# a secret alone, with no client id or issuer beside it
+	rm -rf "$XDG_DATA_HOME" repo
+	mkdir repo
+	printf 'client_secret: "%s"\n' "$(cat "$SECRET_FILE")" >repo/app.yml
+	run -1 ks scan repo
 	fp=$(db_query "$STORE" "select fingerprint from finding")
 	run -2 ks migrate "${fp:0:12}" --yes --client-id "$CLIENT"
 	[[ $output == *"needs the client id and the issuer"* ]]
@@ -165,4 +170,13 @@ flow() {
 	[[ $output == *"cannot prove the old secret dead"* ]]
 	[ "$(db_query "$STORE" "select state from migration")" = verified ]
 	[ "$(db_query "$STORE" "select f.fingerprint from migration m join finding f on f.id = m.finding")" = "$fp" ]
+}
+
+@test "what detection paired with the secret (client id, issuer) needs no flags" {
+	paired=$(db_query "$STORE" "select count(*) from finding where client_id = '$CLIENT' and issuer = '$ISS'")
+	[ "$paired" = 1 ] || skip "detection does not pair this client id and issuer"
+	run -0 ks migrate --yes --registration-token-file "$RAT_FILE" \
+		--old-secret-file "$SECRET_FILE" --key-dir "$TMP/keys" --config-dir "$TMP/cfg"
+	[[ $output == *"Migration of client '$CLIENT' at $ISS"* ]]
+	[[ $output == *"state: secret_retired"* ]]
 }
