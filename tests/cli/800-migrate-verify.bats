@@ -147,3 +147,44 @@ register() {
 		--registration-uri "$ISS/reg/$CLIENT"
 	[[ $output == *"KEYSHIFT_REGISTRATION_TOKEN"* ]]
 }
+
+# skewed_server SKEW [--wrong-issuer]: RFC 8414 metadata at $URL/tenant.
+skewed_server() {
+	python3 "$OIDC/skewed_metadata.py" --port-file "$TMP/skew.port" --skew "$@" &
+	SKEW_PID=$!
+	for i in $(seq 1 100); do
+		[ -s "$TMP/skew.port" ] && break
+		sleep 0.1
+	done
+	URL="http://127.0.0.1:$(cat "$TMP/skew.port")"
+}
+
+@test "discovery: RFC 8414 path insertion, clock skew from the Date header is measured and warned about" {
+	skewed_server 120
+	run -1 ks migrate verify --issuer "$URL/tenant" --client-id c --key key.pem
+	kill "$SKEW_PID"
+	[[ $output == *"metadata        $URL/.well-known/oauth-authorization-server/tenant"* ]]
+	[[ $output =~ clock\ skew\ +\+1(19|20|21)\ s ]]
+	[[ $output =~ "clock skew: the server's clock is +1"(19|20|21)" s from ours (above 5 s)" ]]
+}
+
+@test "discovery: a document naming another issuer is refused, with no fallback" {
+	skewed_server 0 --wrong-issuer
+	run -2 ks migrate verify --issuer "$URL/tenant" --client-id c --key key.pem
+	kill "$SKEW_PID"
+	[[ $output == *"names issuer '$URL/tenant/evil', not '$URL/tenant': refusing it (RFC 8414 §3.3)"* ]]
+}
+
+@test "the verbose trace shows headers with credentials redacted and never a body" {
+	register >/dev/null
+	run -0 env KEYSHIFT_HTTP_TRACE=1 "$KEYSHIFT" migrate verify -v --issuer "$ISS" \
+		--client-id "$CLIENT" --key key.pem --old-secret-file "$SECRET_FILE"
+	[[ $output == *"> POST /token HTTP/1.1"* ]]
+	[[ $output == *"> Authorization: [redacted]"* ]]
+	[[ $output == *"http: POST $ISS/token -> 401"* ]]
+	[[ $output != *"client_assertion="* && $output != *"access_token"* ]]
+	refute_secrets_in "$output"
+	s=$(cat "$SECRET_FILE")
+	basic=$(printf '%s:%s' "$CLIENT" "$s" | base64 -w0)
+	[[ $output != *"$basic"* ]]
+}

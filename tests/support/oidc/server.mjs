@@ -1,7 +1,7 @@
 // tests/support/oidc/server.mjs - a real authorization server for the
 // migration tests: npm oidc-provider 8.x on 127.0.0.1, random port.
 //
-//   node server.mjs --state FILE [--client-id ID] [--fapi]
+//   node server.mjs --state FILE [--client-id ID]
 //
 // Enabled: client_credentials, dynamic registration (RFC 7591, with an
 // initial access token) and registration management (RFC 7592, rotating
@@ -24,7 +24,6 @@ const opt = (name, dflt) => {
 };
 const stateFile = opt('--state');
 const clientId = opt('--client-id', 'ks-test-client');
-const fapi = args.includes('--fapi');
 const secret = process.env.KS_TEST_CLIENT_SECRET;
 if (!stateFile || !secret) {
   console.error('usage: KS_TEST_CLIENT_SECRET=... node server.mjs --state FILE');
@@ -84,7 +83,6 @@ const provider = new Provider(issuer, {
     introspection: { enabled: true },
     registration: { enabled: true, initialAccessToken },
     registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
-    ...(fapi ? { fapi: { enabled: true, profile: '2.0' } } : {}),
   },
 });
 provider.on('server_error', (ctx, err) => console.log(`server_error ${err}`));
