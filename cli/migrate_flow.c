@@ -370,8 +370,9 @@ print_plan(struct flow *f)
 	printf("            %s generate a %s key in %s (0600)%s\n", "2.",
 	    a->alg_name ? a->alg_name : "ES256", f->key_dir,
 	    reached(f, KS_MIG_KEY_GENERATED) ? "  [done]" : "");
-	printf("            %s switch the client to private_key_jwt (RFC 7592)"
-	    "%s\n", "3.", reached(f, KS_MIG_REGISTERED) ? "  [done]" : "");
+	printf("            %s switch the client to private_key_jwt (%s)"
+	    "%s\n", "3.", a->provider ? a->provider : "RFC 7592",
+	    reached(f, KS_MIG_REGISTERED) ? "  [done]" : "");
 	printf("            %s verify a token request with the key, no secret"
 	    "%s\n", "4.", reached(f, KS_MIG_VERIFIED) ? "  [done]" : "");
 	printf("            %s prove the old secret dead (basic and post)%s\n",
@@ -564,6 +565,62 @@ token_path(struct flow *f, char *out, size_t cap)
 	return 0;
 }
 
+/* Registration through a vendor's admin API (--provider). */
+static int
+step_register_provider(struct flow *f)
+{
+	ks_provider_request req = KS_PROVIDER_REQUEST_INIT;
+	const struct ks_provider_ops *ops = ks_provider_lookup(f->a->provider);
+	char *token = NULL;
+	int rc = KS_EXIT_RUNTIME;
+
+	if (!ops || !f->a->admin_url)
+		return fail_msg(f, KS_EXIT_USAGE, "--provider needs a known "
+		    "adapter (keycloak, okta, auth0, entra) and --admin-url");
+	if (mig_read_secret(&token, f->a->admin_token_file,
+	    "KEYSHIFT_ADMIN_TOKEN") < 0 || !token) {
+		ks_jose_passphrase_free(token);
+		return fail_msg(f, KS_EXIT_USAGE, "the admin API token is "
+		    "needed: --admin-token-file F or $KEYSHIFT_ADMIN_TOKEN");
+	}
+	if (!ask(f, "Switch client '%s' to private_key_jwt through the %s "
+	    "admin API at %s?", f->rec.client_id, ops->name,
+	    f->a->admin_url)) {
+		ks_jose_passphrase_free(token);
+		return -1;
+	}
+	if (strcmp(ops->name, "entra") == 0 && ks_key_self_sign(f->key, 365) < 0) {
+		rc = fail(f, rc, "cannot make the certificate");
+		goto done;
+	}
+	req.admin_url = f->a->admin_url;
+	req.admin_token = token;
+	req.realm = f->a->realm;
+	req.app_id = f->a->app_id;
+	req.client_id = f->rec.client_id;
+	req.key = f->key;
+	req.jwks_uri = f->a->jwks_uri;
+	if (ops->update_client(f->ctx, &req) < 0) {
+		rc = fail(f, rc, "the admin API update failed");
+		goto done;
+	}
+	mig_event(&f->log, "register", "switched to private_key_jwt through the "
+	    "%s admin API at %s; kid %s", ops->name, f->a->admin_url,
+	    ks_key_kid(f->key));
+	printf("registered through the %s admin API: kid %s\n", ops->name,
+	    ks_key_kid(f->key));
+	if (ks_store_migration_set(f->store, f->rec.id, "provider",
+	    ops->name) < 0 ||
+	    ks_store_key_set_state(f->store, ks_key_kid(f->key), "active") < 0) {
+		rc = fail(f, rc, "cannot record the registration");
+		goto done;
+	}
+	rc = set_state(f, KS_MIG_REGISTERED) < 0 ? rc : 0;
+done:
+	ks_jose_passphrase_free(token);
+	return rc;
+}
+
 static int
 step_register(struct flow *f)
 {
@@ -577,6 +634,8 @@ step_register(struct flow *f)
 
 	if (reached(f, KS_MIG_REGISTERED))
 		return 0;
+	if (f->a->provider)
+		return step_register_provider(f);
 	if (f->a->registration_uri)
 		snprintf(uri, sizeof(uri), "%s", f->a->registration_uri);
 	else if (f->rec.registration_uri)

@@ -128,3 +128,25 @@ no_bad() {
 		--app-id 0oa1 --client-id 0oa1 --key ec.pem
 	[ ! -s vendor.log ]
 }
+
+@test "the guided flow registers through an adapter (--provider) and journals it" {
+	python3 "$KS_SOURCE_DIR/tests/support/oidc/skewed_metadata.py" --port-file iss.port --skew 0 &
+	MPID=$!
+	for i in $(seq 1 100); do
+		[ -s iss.port ] && break
+		sleep 0.1
+	done
+	iss="http://127.0.0.1:$(cat iss.port)/tenant"
+	run -0 ks migrate --yes --until registered --issuer "$iss" --client-id ks-kc-client \
+		--provider keycloak --realm ks --admin-url "$URL" --admin-token-file admin-token \
+		--key-dir "$TMP/keys"
+	kill "$MPID"
+	no_bad
+	[[ $output == *"registered through the keycloak admin API: kid "* ]]
+	[[ $output == *"state: registered"* ]]
+	[ "$(state .keycloak.clientAuthenticatorType)" = client-jwt ]
+	run -0 ks migrate status ks-kc-client
+	[[ $output == *"provider    keycloak"* ]]
+	[[ $output == *"PUT $URL/admin/realms/ks/clients/5f1c9d3e-0000-4000-8000-00000000c11e -> 204"* ]]
+	[[ $output != *"$VENDOR_TOKEN"* ]]
+}
