@@ -489,7 +489,7 @@ finish(ks_occurrence *occ, ks_secret **secret, const ks_rule *rule,
 			prov = provider_of_text(occ->issuer);
 		if (!prov && kp)
 			prov = provider_of_text(kp);
-		if (prov && !provider_of_rule(occ->rule_id) && !occ->provider &&
+		if (prov && !occ->provider &&
 		    (occ->provider = ks__strdup(prov)) == NULL) {
 			error = KS_ENOMEM;
 			goto done;

@@ -52,6 +52,7 @@
 #include "seen.h"
 #include "source.h"
 #include "store_allow.h"
+#include "store_clients.h"
 #include "store_write.h"
 #include "str.h"
 
@@ -811,6 +812,10 @@ write_records(struct pipeline *p, const struct write_item *wi)
 		    &wi->occs[i], wi->secrets[i]->ptr, wi->secrets[i]->len,
 		    plain)) < 0)
 			return error;
+	/* OAuth client secrets: their clients (store/store_clients.h) */
+	if ((error = ks_store_put_oauth_clients(p->store, run, wi->occs,
+	    wi->nocc)) < 0)
+		return error;
 	for (i = 0; i < wi->ndiag; i++)
 		if ((error = ks_store_put_diagnostic(p->store, run,
 		    &wi->diags[i])) < 0)
