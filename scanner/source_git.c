@@ -38,6 +38,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,7 @@
 #include "errors.h"
 #include "fileio.h"
 #include "hash.h"
+#include "ignore.h"
 #include "seen.h"
 #include "vec.h"
 
@@ -141,6 +143,11 @@ struct git_source {
 	struct ks_idset blobs;    /* struct key20: blobs emitted (all-objects) */
 	struct ks_idset commits;  /* struct key20: commits walked (all-objects) */
 	struct ks_idset notes;    /* struct key32: diagnostics given once */
+	/* Paths never scanned in history either: --exclude globs (borrowed
+	 * from the scan options) and the root .keyshiftignore. */
+	const char *const *excludes;
+	size_t nexcludes;
+	struct ks_ignore ignore;
 };
 
 struct key20 { uint8_t k[20]; };
@@ -285,7 +292,78 @@ git_close(void *p)
 	ks_idset_dispose(&s->blobs, free_item);
 	ks_idset_dispose(&s->commits, free_item);
 	ks_idset_dispose(&s->notes, free_item);
+	ks_ignore_dispose(&s->ignore);
 	ks__free(s);
+}
+
+/*
+ * The root .keyshiftignore: from the working tree, or from HEAD's tree in
+ * a bare repository. It applies to every commit's paths, so a rule pack's
+ * examples or a vendored corpus stay out of history scans too.
+ * (.gitignore is not read: it speaks of untracked files, and whatever was
+ * committed despite it is exactly what a history scan must see.)
+ */
+static int
+load_ignore(struct git_source *s)
+{
+	git_object *obj = NULL;
+	ks_str text = KS_STR_INIT;
+	int error = 0;
+
+	if (s->workdir) {
+		ks_str path = KS_STR_INIT;
+
+		if ((error = ks_str_printf(&path, "%s.keyshiftignore",
+		    s->workdir)) == 0) {
+			error = ks_file_read(&text, path.ptr, (size_t)1 << 20);
+			if (error == KS_ENOTFOUND) {
+				ks_error_clear();
+				error = 0;
+			}
+		}
+		ks_str_dispose(&path);
+	} else if (git_revparse_single(&obj, s->repo,
+	    "HEAD:.keyshiftignore") == 0 &&
+	    git_object_type(obj) == GIT_OBJECT_BLOB) {
+		const git_blob *b = (const git_blob *)obj;
+
+		error = ks_str_put(&text, git_blob_rawcontent(b),
+		    (size_t)git_blob_rawsize(b));
+	}
+	git_error_clear();
+	if (error == 0 && text.len)
+		error = ks_ignore_push_text(&s->ignore, "", text.ptr,
+		    text.len);
+	git_object_free(obj);
+	ks_str_dispose(&text);
+	return error;
+}
+
+/* Is a history path excluded: by a glob, or by .keyshiftignore for the
+ * path or any directory above it? */
+static bool
+path_excluded(const struct git_source *s, const char *path)
+{
+	const char *name = strrchr(path, '/');
+	char dir[4096];
+	size_t i, n = strlen(path);
+
+	name = name ? name + 1 : path;
+	for (i = 0; i < s->nexcludes; i++)
+		if (fnmatch(s->excludes[i], path, 0) == 0 ||
+		    fnmatch(s->excludes[i], name, 0) == 0)
+			return true;
+	if (s->ignore.lists.len == 0)
+		return false;
+	for (i = 0; i < n && i < sizeof(dir); i++) {
+		if (path[i] != '/')
+			continue;
+		memcpy(dir, path, i);
+		dir[i] = '\0';
+		if (ks_ignore_match(&s->ignore, dir, true))
+			return true;
+	}
+	return ks_ignore_match(&s->ignore, path, false);
 }
 
 static int
@@ -408,6 +486,13 @@ ks_source_git_open(void **out, const char *target,
 		git_repository_free(s->repo);
 		s->repo = NULL;
 		if ((error = open_repo(&s->repo, s)) < 0)
+			goto done;
+	}
+	if (cfg) {
+		s->excludes = cfg->excludes;
+		s->nexcludes = cfg->nexcludes;
+		if (!(cfg->flags & KS_SCAN_NO_IGNORE) &&
+		    (error = load_ignore(s)) < 0)
 			goto done;
 	}
 	*out = s;
@@ -546,6 +631,8 @@ emit_blob(struct walk *w, const char *source, const char *path,
 	    (error = set_put_key(&w->s->blobs, oid->id, GIT_OID_RAWSZ,
 	    &added)) < 0)
 		return error;
+	if (path && path_excluded(w->s, path))
+		return 0;
 	git_oid_tostr(hex, sizeof(hex), oid);
 	memset(&ref, 0, sizeof(ref));
 	ref.source = source;

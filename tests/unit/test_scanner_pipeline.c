@@ -526,7 +526,7 @@ make_mixed_tree(const char *dir, int n)
 			snprintf(text, sizeof(text), "s=%s\nid=%s\n", g, a);
 			break;
 		case 1:  /* shared content */
-			snprintf(text, sizeof(text), "shared AKIAABCDEFGHIJKLMNOP\n");
+			snprintf(text, sizeof(text), "shared AKIA" "ABCDEFGHIJKLMNOP\n");
 			break;
 		case 2:
 			snprintf(text, sizeof(text), "%d nothing\n", i);

