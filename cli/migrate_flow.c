@@ -35,6 +35,7 @@
 #include <keyshift/migrate.h>
 #include <keyshift/store.h>
 
+#include "alloc.h"
 #include "cli.h"
 #include "cmd_migrate.h"
 #include "exitcode.h"
@@ -243,6 +244,63 @@ load_finding(struct flow *f, const char *fp)
 	return 0;
 }
 
+struct found {
+	char provider[64];
+	char issuer[2048];
+	char client_id[512];
+	bool public_client;
+	int n;
+};
+
+static int
+on_found(const struct ks_found_client *c, void *payload)
+{
+	struct found *fd = payload;
+
+	if (fd->n++ == 0) {
+		snprintf(fd->provider, sizeof(fd->provider), "%s", c->provider);
+		snprintf(fd->issuer, sizeof(fd->issuer), "%s", c->issuer);
+		snprintf(fd->client_id, sizeof(fd->client_id), "%s",
+		    c->client_id);
+	}
+	fd->public_client |= c->public_client;
+	return 0;
+}
+
+/*
+ * What detection recorded about the secret's client: a public client is
+ * refused (its remedy is PKCE), a known vendor is named, and a client id
+ * or issuer the finding lacks is taken from the record.
+ */
+static int
+found_client(struct flow *f)
+{
+	struct found fd;
+
+	memset(&fd, 0, sizeof(fd));
+	if (ks_store_foreach_found_client(f->store, f->finding.fingerprint,
+	    on_found, &fd) < 0) {
+		ks_cli_error_last("cannot read the clients found with the secret");
+		return KS_EXIT_RUNTIME;
+	}
+	if (fd.public_client) {
+		ks_cli_error("the secret belongs to a public client (e.g. an "
+		    "installed app): its remedy is PKCE, not private_key_jwt; "
+		    "revoke the secret instead");
+		return KS_EXIT_FINDINGS;
+	}
+	if (fd.provider[0] && !f->a->provider && strcmp(fd.provider, "google"))
+		printf("detected provider: %s (its admin API: --provider; RFC "
+		    "7592 is used otherwise)\n", fd.provider);
+	if (!f->finding.client_id && fd.client_id[0] &&
+	    (f->finding.client_id = ks__strdup(fd.client_id)) == NULL)
+		return KS_EXIT_RUNTIME;
+	if (!f->finding.issuer && fd.issuer[0] &&
+	    (f->finding.issuer = ks__strdup(fd.issuer)) == NULL)
+		return KS_EXIT_RUNTIME;
+	return 0;
+}
+
 /* Find the finding (if any), the client id and the issuer. */
 static int
 resolve(struct flow *f, char **client_out, char **issuer_out)
@@ -319,6 +377,8 @@ resolve(struct flow *f, char **client_out, char **issuer_out)
 		}
 	}
 	pick_dispose(&p);
+	if (f->have_finding && (rc = found_client(f)) != 0)
+		return rc;
 	/* what detection paired with the secret wins over flags */
 	if (f->have_finding && f->finding.client_id)
 		cid = f->finding.client_id;

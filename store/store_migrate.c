@@ -481,3 +481,33 @@ done:
 	sqlite3_finalize(st);
 	return error;
 }
+
+int
+ks_store_foreach_found_client(ks_store *s, const char *fingerprint,
+    ks_found_client_cb cb, void *payload)
+{
+	struct ks_found_client c;
+	sqlite3_stmt *st = NULL;
+	int rc, error;
+
+	if ((error = ks_store__prepare(s, &st, "SELECT provider, issuer, "
+	    "client_id, public_client FROM oauth_client WHERE fingerprint = ?1 "
+	    "ORDER BY last_run DESC, id")) < 0)
+		return error;
+	ks_store__bind_text(st, 1, fingerprint);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c.provider = (const char *)sqlite3_column_text(st, 0);
+		c.issuer = (const char *)sqlite3_column_text(st, 1);
+		c.client_id = (const char *)sqlite3_column_text(st, 2);
+		c.public_client = sqlite3_column_int(st, 3) != 0;
+		if (cb(&c, payload)) {
+			error = KS_EUSER;
+			goto done;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		error = ks_store__sqlite_error(s, rc, "cannot read the clients");
+done:
+	sqlite3_finalize(st);
+	return error;
+}

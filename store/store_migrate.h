@@ -129,4 +129,22 @@ typedef int (*ks_key_cb)(const struct ks_key_record *k, void *payload);
 int ks_store_foreach_key(ks_store *s, int64_t client, ks_key_cb cb,
     void *payload) KS_WARN_UNUSED;
 
+/* What detection recorded about the client a secret belongs to
+ * (store/schema/0005_oauth_clients.sql); strings borrowed for the call,
+ * '' when unknown. */
+struct ks_found_client {
+	const char *provider;
+	const char *issuer;
+	const char *client_id;
+	bool public_client;
+};
+
+typedef int (*ks_found_client_cb)(const struct ks_found_client *c,
+    void *payload);
+
+/* The clients recorded with finding `fingerprint` (full), most recently
+ * seen first. Non-zero from `cb` stops: KS_EUSER. */
+int ks_store_foreach_found_client(ks_store *s, const char *fingerprint,
+    ks_found_client_cb cb, void *payload) KS_WARN_UNUSED;
+
 #endif

@@ -180,3 +180,17 @@ flow() {
 	[[ $output == *"Migration of client '$CLIENT' at $ISS"* ]]
 	[[ $output == *"state: secret_retired"* ]]
 }
+
+@test "a public client (a Google installed app) is refused: its remedy is PKCE" {
+	rm -rf "$XDG_DATA_HOME" repo
+	mkdir repo
+	printf '{"installed":{"client_id":"1234-ks.apps.googleusercontent.com","token_uri":"https://oauth2.googleapis.com/token","client_secret":"%s","redirect_uris":["http://localhost"]}}\n' \
+		"$(gen_google_secret)" >repo/client_secret.json
+	run -1 ks scan repo
+	public=$(db_query "$STORE" "select count(*) from oauth_client where public_client = 1" 2>/dev/null || echo 0)
+	[ "$public" -ge 1 ] || skip "detection does not mark public clients"
+	fp=$(db_query "$STORE" "select fingerprint from oauth_client where public_client = 1 limit 1")
+	run -1 ks migrate "$fp" --yes
+	[[ $output == *"public client"*"PKCE"* ]]
+	[ "$(db_query "$STORE" "select count(*) from migration")" = 0 ]
+}
