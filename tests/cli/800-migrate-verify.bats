@@ -188,3 +188,10 @@ skewed_server() {
 	basic=$(printf '%s:%s' "$CLIENT" "$s" | base64 -w0)
 	[[ $output != *"$basic"* ]]
 }
+
+@test "an algorithm the server does not list is caught before any token request" {
+	ks keys generate --alg ES384 --out es384.pem >/dev/null
+	run -2 ks migrate verify --issuer "$ISS" --client-id "$CLIENT" --key es384.pem
+	[[ $output == *"the server accepts none of the algorithms this key signs with (ES384)"* ]]
+	! grep -q '^POST /token' "$TMP/as/server.log"
+}
