@@ -334,6 +334,19 @@ lines_parse(struct ks_doc *d, const uint8_t *s, size_t len)
 		}
 		while (i < eol && (s[i] == ' ' || s[i] == '\t'))
 			i++;
+		{
+			/* HCL block labels: resource "type" "name" { */
+			size_t t = i;
+
+			while (t < eol && s[t] == '"') {
+				for (t++; t < eol && s[t] != '"'; t++)
+					;
+				for (t++; t < eol && s[t] == ' '; t++)
+					;
+			}
+			if (t > i && t < eol && s[t] == '{')
+				i = t;
+		}
 		if (ke == ks || i >= eol || !(s[i] == ':' || s[i] == '=' ||
 		    s[i] == '{' || (s[i] == ' ' && 0))) {
 			/* ENV KEY VALUE (Dockerfile) */
@@ -434,7 +447,7 @@ lines_parse(struct ks_doc *d, const uint8_t *s, size_t len)
 int
 ks_structure_parse(struct ks_doc *d, const uint8_t *data, size_t len)
 {
-	size_t i = 0;
+	size_t i = 0, j;
 	int error;
 
 	memset(d, 0, sizeof(*d));
@@ -442,7 +455,12 @@ ks_structure_parse(struct ks_doc *d, const uint8_t *data, size_t len)
 		return 0;
 	while (i < len && isspace(data[i]))
 		i++;
-	if (i < len && (data[i] == '{' || data[i] == '[')) {
+	j = i + 1;
+	while (j < len && isspace(data[j]))
+		j++;
+	/* '[' starts JSON only before a value: "[section]" is INI */
+	if (i < len && (data[i] == '{' || (data[i] == '[' && j < len &&
+	    strchr("{[\"-0123456789]tfn", data[j])))) {
 		d->json = true;
 		error = json_parse(d, data, len);
 		/* a JSON document with a "kind": "Secret" */
