@@ -15,8 +15,10 @@
  * client configuration and the patch for the leaking file are written;
  * they are derived data, rewritten on every run.
  *
- * At a terminal every step is confirmed first (default yes, answer "n"
- * to stop: the journal keeps the place); --yes confirms them all. Without
+ * At a terminal every step is confirmed first (Enter takes the safe
+ * default: yes, except for the switch itself, which cuts off the secret
+ * and defaults to no; "n" stops and the journal keeps the place); --yes
+ * confirms them all. Without
  * a terminal and without --yes, only the plan is printed.
  */
 #include <errno.h>
@@ -70,24 +72,49 @@ struct flow {
 /* ------------------------------------------------------------------ */
 /* terminal                                                           */
 
+/* Ask a yes/no question at the terminal; Enter means `dflt`. */
 static bool
-ask(struct flow *f, const char *fmt, ...)
+vask(struct flow *f, bool dflt, const char *fmt, va_list ap)
 {
 	char q[512], line[64];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
 	if (f->a->yes)
 		return true;
 	if (!f->interactive)
 		return false;
-	printf("%s [Y/n] ", q);
+	printf("%s %s ", q, dflt ? "[Y/n]" : "[y/N]");
 	fflush(stdout);
 	if (!fgets(line, sizeof(line), stdin))
 		return false;
-	return line[0] == '\n' || line[0] == 'y' || line[0] == 'Y';
+	if (line[0] == '\n')
+		return dflt;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+static bool
+ask(struct flow *f, const char *fmt, ...)
+{
+	va_list ap;
+	bool yes;
+
+	va_start(ap, fmt);
+	yes = vask(f, true, fmt, ap);
+	va_end(ap);
+	return yes;
+}
+
+/* The same for a step that cannot be taken back: Enter means no. */
+static bool
+ask_no(struct flow *f, const char *fmt, ...)
+{
+	va_list ap;
+	bool yes;
+
+	va_start(ap, fmt);
+	yes = vask(f, false, fmt, ap);
+	va_end(ap);
+	return yes;
 }
 
 /* Ask for a value at the terminal; NULL when not interactive. */
@@ -301,6 +328,23 @@ found_client(struct flow *f)
 	return 0;
 }
 
+struct by_finding {
+	const char *fingerprint;
+	char *client_id, *issuer;   /* strdup'd */
+};
+
+static int
+on_migration(const struct ks_mig_record *r, void *payload)
+{
+	struct by_finding *bf = payload;
+
+	if (!r->fingerprint || strcmp(r->fingerprint, bf->fingerprint) != 0)
+		return 0;
+	bf->client_id = strdup(r->client_id);
+	bf->issuer = strdup(r->issuer);
+	return 1;
+}
+
 /* Find the finding (if any), the client id and the issuer. */
 static int
 resolve(struct flow *f, char **client_out, char **issuer_out)
@@ -384,6 +428,21 @@ resolve(struct flow *f, char **client_out, char **issuer_out)
 		cid = f->finding.client_id;
 	if (f->have_finding && f->finding.issuer && !iss)
 		iss = f->finding.issuer;
+	/* resuming a finding's migration: the journal knows its client */
+	if (!cid && f->have_finding) {
+		struct by_finding bf = { f->finding.fingerprint, NULL, NULL };
+
+		if (ks_store_foreach_migration(f->store, on_migration, &bf) < 0 &&
+		    !bf.client_id) {
+			ks_cli_error_last("cannot read migrations");
+			return KS_EXIT_RUNTIME;
+		}
+		if (bf.client_id) {
+			*client_out = bf.client_id;
+			*issuer_out = bf.issuer;
+			return 0;
+		}
+	}
 	/* resuming: the journal knows the issuer */
 	if (cid && !iss) {
 		struct ks_mig_record r;
@@ -643,7 +702,7 @@ step_register_provider(struct flow *f)
 		return fail_msg(f, KS_EXIT_USAGE, "the admin API token is "
 		    "needed: --admin-token-file F or $KEYSHIFT_ADMIN_TOKEN");
 	}
-	if (!ask(f, "Switch client '%s' to private_key_jwt through the %s "
+	if (!ask_no(f, "Switch client '%s' to private_key_jwt through the %s "
 	    "admin API at %s?", f->rec.client_id, ops->name,
 	    f->a->admin_url)) {
 		ks_jose_passphrase_free(token);
@@ -723,7 +782,10 @@ step_register(struct flow *f)
 		return fail_msg(f, KS_EXIT_USAGE, "the registration access "
 		    "token is needed: --registration-token-file F or "
 		    "$KEYSHIFT_REGISTRATION_TOKEN");
-	if (!ask(f, "Switch client '%s' to private_key_jwt at %s?",
+	if (f->interactive && !f->a->yes)
+		printf("From the switch on, anything still sending the client "
+		    "secret is refused.\n");
+	if (!ask_no(f, "Switch client '%s' to private_key_jwt at %s?",
 	    f->rec.client_id, uri)) {
 		ks_jose_passphrase_free(token);
 		return -1;

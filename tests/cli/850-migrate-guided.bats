@@ -43,15 +43,20 @@ at_terminal() {
 	[[ $output == *"issuer (e.g. https://login.example.com): "* ]]
 	[[ $output == *"Proceed? [Y/n]"* ]]
 	[[ $output == *"Generate a ES256 key in $TMP/keys? [Y/n]"* ]]
-	[[ $output == *"Switch client '$CLIENT' to private_key_jwt at $ISS/reg/$CLIENT? [Y/n]"* ]]
+	[[ $output == *"anything still sending the client secret is refused"* ]]
+	[[ $output == *"Switch client '$CLIENT' to private_key_jwt at $ISS/reg/$CLIENT? [y/N]"* ]]
 	[[ $output == *"stopped; the journal keeps the place"* ]]
 	[ "$(db_query "$(default_store)" "select state from migration")" = key_generated ]
 	! grep -q '^PUT ' "$TMP/as/server.log"
 	refute_secrets_in "$output"
 }
 
-@test "pressing enter takes the safe default at every prompt and finishes the migration" {
-	run at_terminal "$CLIENT\n$ISS\n\n\n\n\n"
+@test "Enter takes the safe default: the switch, which cuts the secret off, needs a 'y'" {
+	run at_terminal "$CLIENT\n$ISS\n\n\n\n"
+	[[ $output == *"stopped; the journal keeps the place"* ]]
+	[ "$(db_query "$(default_store)" "select state from migration")" = key_generated ]
+	run at_terminal "\ny\n\n"
+	[[ $output == *"resuming the journalled migration"* ]]
 	[[ $output == *"state: secret_retired"* ]]
 	[[ $output == *"Write the client configuration and the patch? [Y/n]"* ]]
 	[[ $output == *"-OAUTH_CLIENT_SECRET=****"* ]]
