@@ -91,3 +91,22 @@ token_loop() {
 	run -2 ks keys rotate --client nobody
 	[[ $output == *"no migration for client 'nobody'"* ]]
 }
+
+@test "an interrupted rotation resumes with the key it already published" {
+	"$KEYSHIFT" keys rotate --client "$CLIENT" --publish-wait 60 --retire-wait 0 \
+		>"$TMP/rot.log" 2>&1 &
+	pid=$!
+	for i in $(seq 1 100); do
+		[ "$(db_query "$STORE" "select count(*) from key where state = 'published'")" = 1 ] && break
+		sleep 0.1
+	done
+	kill "$pid"
+	wait "$pid" || true
+	published=$(db_query "$STORE" "select kid from key where state = 'published'")
+	[ -n "$published" ]
+	run -0 ks keys rotate --client "$CLIENT" --retire-wait 0
+	[[ $output == *"resuming: new key $published"* ]]
+	[ "$(db_query "$STORE" "select kid from key where state = 'active'")" = "$published" ]
+	[ "$(db_query "$STORE" "select count(*) from key")" = 2 ]
+	[ "$(as_client | jq -r '[.jwks.keys[].kid] | join(",")')" = "$published" ]
+}
