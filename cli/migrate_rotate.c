@@ -52,9 +52,20 @@ struct keyset {
 };
 
 static void
+drop(struct ks_key_record *r)
+{
+	/* strdup'd members: freed with libc */
+	free(r->kid);
+	free(r->alg);
+	free(r->key_path);
+	free(r->state);
+	memset(r, 0, sizeof(*r));
+}
+
+static void
 keep(struct ks_key_record *dst, const struct ks_key_record *src)
 {
-	ks_key_record_dispose(dst);
+	drop(dst);
 	dst->kid = strdup(src->kid);
 	dst->alg = strdup(src->alg);
 	dst->key_path = strdup(src->key_path);
@@ -79,17 +90,9 @@ on_key(const struct ks_key_record *k, void *payload)
 static void
 keyset_dispose(struct keyset *s)
 {
-	/* strdup'd members: free with libc */
-	struct ks_key_record *r[] = { &s->active, &s->published, &s->retiring };
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		free(r[i]->kid);
-		free(r[i]->alg);
-		free(r[i]->key_path);
-		free(r[i]->state);
-		memset(r[i], 0, sizeof(*r[i]));
-	}
+	drop(&s->active);
+	drop(&s->published);
+	drop(&s->retiring);
 }
 
 struct rot {
