@@ -24,6 +24,7 @@ static const char assertion_usage[] =
     "usage: keyshift assertion sign --key KEY.pem --client-id ID --aud AUD\n"
     "                               [--alg ALG] [--kid KID] [--lifetime S]\n"
     "                               [--nbf] [--passphrase-file FILE]\n"
+    "                               [--x5t-s256 THUMBPRINT]\n"
     "       keyshift assertion lint --jwks JWKS.json [--issuer ISS]\n"
     "                               [--token-endpoint URL] [--client-id ID]\n"
     "                               [--max-lifetime S] [--skew S]\n"
@@ -49,7 +50,8 @@ usage_error(const char *msg)
 	return KS_EXIT_USAGE;
 }
 
-enum { OPT_NOW = 256, OPT_NBF, OPT_MAX_LIFETIME, OPT_SKEW, OPT_TOKEN_EP };
+enum { OPT_NOW = 256, OPT_NBF, OPT_MAX_LIFETIME, OPT_SKEW, OPT_TOKEN_EP,
+    OPT_X5T };
 
 static int
 assertion_sign(int argc, char **argv)
@@ -63,6 +65,7 @@ assertion_sign(int argc, char **argv)
 		{ "lifetime", required_argument, NULL, 'l' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "nbf", no_argument, NULL, OPT_NBF },
+		{ "x5t-s256", required_argument, NULL, OPT_X5T },
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -106,6 +109,9 @@ assertion_sign(int argc, char **argv)
 			break;
 		case OPT_NBF:
 			o.nbf = true;
+			break;
+		case OPT_X5T:
+			o.x5t_s256 = optarg;
 			break;
 		case OPT_NOW:
 			if (cmd_jose_parse_int(&o.now, optarg, 1, INT64_C(1) << 40) < 0)

@@ -53,6 +53,20 @@ put_number(ks_str *s, const char *name, int64_t value)
 	return ks_str_printf(s, ":%lld", (long long)value);
 }
 
+/* 43 base64url characters: an unpadded SHA-256. */
+static bool
+is_sha256_b64url(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n]; n++)
+		if (!((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' &&
+		    s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') ||
+		    s[n] == '-' || s[n] == '_'))
+			return false;
+	return n == 43;
+}
+
 int
 ks_assertion_sign(ks_buf *out, const ks_key *key,
     const ks_assertion_options *opts)
@@ -99,6 +113,11 @@ ks_assertion_sign(ks_buf *out, const ks_key *key,
 		    "?");
 		return KS_EINVALID;
 	}
+	if (opts->x5t_s256 && !is_sha256_b64url(opts->x5t_s256)) {
+		ks_error_set(KS_ERROR_INVALID, "x5t#S256 must be the base64url "
+		    "SHA-256 of a certificate: 43 characters");
+		return KS_EINVALID;
+	}
 	kid = opts->kid ? opts->kid : key->kid ? key->kid : key->thumbprint;
 	now = opts->now ? opts->now : (int64_t)time(NULL);
 
@@ -111,6 +130,8 @@ ks_assertion_sign(ks_buf *out, const ks_key *key,
 	    true)) < 0 ||
 	    (error = put_member(&header, "kid", kid, false)) < 0 ||
 	    (error = put_member(&header, "typ", KS_ASSERTION_TYP, false)) < 0 ||
+	    (opts->x5t_s256 && (error = put_member(&header, "x5t#S256",
+	    opts->x5t_s256, false)) < 0) ||
 	    (error = ks_str_putc(&header, '}')) < 0)
 		goto done;
 

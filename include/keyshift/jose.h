@@ -243,12 +243,16 @@ typedef struct {
 	int64_t lifetime;       /**< exp - iat in seconds; 0: the default */
 	int64_t now;            /**< iat; 0: the current time */
 	bool nbf;               /**< add nbf = iat */
+	/** NULL, or the base64url SHA-256 of the client's certificate (DER),
+	 * sent as header "x5t#S256": Microsoft Entra ID finds the key by it,
+	 * not by kid. */
+	const char *x5t_s256;
 } ks_assertion_options;
 
 #define KS_ASSERTION_OPTIONS_VERSION 1
 #define KS_ASSERTION_OPTIONS_INIT \
 	{ KS_ASSERTION_OPTIONS_VERSION, NULL, NULL, KS_JOSE_ALG_UNKNOWN, \
-	  NULL, 0, 0, false }
+	  NULL, 0, 0, false, NULL }
 
 /**
  * Sign a client assertion (RFC 7523 §3, RFC 10070): header alg, kid and

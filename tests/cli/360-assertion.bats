@@ -308,3 +308,17 @@ lint_rule() {
 	not grep -qF -- "$(cut -d. -f3 <token)" <<<"$output"
 	not grep -qF -- "$(cut -d. -f2 <token)" <<<"$output"
 }
+
+@test "sign --x5t-s256 adds the certificate thumbprint Entra ID looks keys up by" {
+	ks keys jwks --x509 "$KEYS/RS256.pem" >x509.jwks
+	thumb=$(jq -r '.keys[0]["x5t#S256"]' x509.jwks)
+	[ "${#thumb}" -eq 43 ]
+	ks assertion sign --key "$KEYS/RS256.pem" --client-id client-1 --aud "$ISS" \
+	    --x5t-s256 "$thumb" >token
+	run -0 node "$JOSE/verify.mjs" x509.jwks token --aud "$ISS" --iss client-1
+	[ "$(jq -r '.header["x5t#S256"]' <<<"$output")" = "$thumb" ]
+	[ "$(jq -r '.header.kid' <<<"$output")" = "$(kid RS256)" ]
+	run -2 ks assertion sign --key "$KEYS/RS256.pem" --client-id client-1 --aud "$ISS" \
+	    --x5t-s256 not-a-thumbprint
+	[[ "$output" == *"x5t#S256"* ]]
+}
