@@ -529,6 +529,9 @@ ks_source_git_repo(void *src)
 
 
 static int record_tip(git_reference *ref, void *payload);
+static int foreach_old_stash(git_repository *repo,
+    int (*cb)(const git_oid *, size_t, void *), void *payload);
+static int record_stash(const git_oid *id, size_t n, void *payload);
 
 int
 ks_source_git_snapshot(const char *target, char **repo_out, ks_str *pairs)
@@ -548,7 +551,8 @@ ks_source_git_snapshot(const char *target, char **repo_out, ks_str *pairs)
 		git_libgit2_shutdown();
 		return error == KS_ENOTFOUND ? KS_EINVALID : error;
 	}
-	if (git_reference_foreach(s.repo, record_tip, &s) < 0)
+	if (git_reference_foreach(s.repo, record_tip, &s) < 0 ||
+	    foreach_old_stash(s.repo, record_stash, &s) < 0)
 		error = KS_ENOMEM;
 	else if ((error = ks_str_put(pairs, s.tips.ptr, s.tips.len)) == 0) {
 		abs = realpath(git_repository_path(s.repo), NULL);
@@ -928,6 +932,58 @@ record_tip(git_reference *ref, void *payload)
 	return error;
 }
 
+/*
+ * The older stash entries: `git stash` keeps only the newest in refs/stash;
+ * stash@{1} and older live in its reflog, which no ref glob reaches. `cb`
+ * is called for each of them (entry 0 is refs/stash itself).
+ */
+typedef int (*stash_cb)(const git_oid *id, size_t n, void *payload);
+
+static int
+foreach_old_stash(git_repository *repo, stash_cb cb, void *payload)
+{
+	git_reflog *log = NULL;
+	size_t i, n;
+	int error = 0;
+
+	if (git_reflog_read(&log, repo, "refs/stash") < 0) {
+		git_error_clear();
+		return 0;
+	}
+	n = git_reflog_entrycount(log);
+	for (i = 1; i < n && !error; i++) {
+		const git_reflog_entry *e = git_reflog_entry_byindex(log, i);
+
+		if (e)
+			error = cb(git_reflog_entry_id_new(e), i, payload);
+	}
+	git_reflog_free(log);
+	return error;
+}
+
+static int
+record_stash(const git_oid *id, size_t n, void *payload)
+{
+	struct git_source *s = payload;
+	char name[64], hex[GIT_OID_HEXSZ + 1];
+
+	snprintf(name, sizeof(name), "refs/stash@{%zu}", n);
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (ks_str_put(&s->tips, name, strlen(name) + 1) < 0 ||
+	    ks_str_put(&s->tips, hex, strlen(hex) + 1) < 0)
+		return KS_ENOMEM;
+	return 0;
+}
+
+static int
+push_stash(const git_oid *id, size_t n, void *payload)
+{
+	(void)n;
+	if (git_revwalk_push(payload, id) < 0)
+		git_error_clear();      /* a pruned entry: nothing to walk */
+	return 0;
+}
+
 static int
 push_rev(struct walk *w, git_revwalk *rw, const char *spec)
 {
@@ -977,12 +1033,14 @@ setup_walk(struct walk *w, git_revwalk *rw)
 				return error;
 	} else {
 		/* Every ref (branches, tags, remotes, refs/stash and its
-		 * index and untracked parents), and a detached HEAD. */
+		 * index and untracked parents), every older stash entry,
+		 * and a detached HEAD. */
 		if (git_revwalk_push_glob(rw, "*") < 0)
 			return git_fail(-1, "cannot list the refs of '%s'",
 			    s->display);
 		(void)git_revwalk_push_head(rw);
 		git_error_clear();
+		(void)foreach_old_stash(s->repo, push_stash, rw);
 	}
 	/* Incremental: what an earlier scan covered. A commit that no
 	 * longer exists (rewritten history) hides nothing. */
@@ -1048,6 +1106,20 @@ push_tip(git_reference *ref, void *payload)
 }
 
 static int
+stack_stash(const git_oid *id, size_t n, void *payload)
+{
+	git_oid *copy = ks__malloc(sizeof(*copy));
+
+	(void)n;
+	if (!copy || ks_vec_push(payload, copy) < 0) {
+		ks__free(copy);
+		return KS_ENOMEM;
+	}
+	git_oid_cpy(copy, id);
+	return 0;
+}
+
+static int
 walk_shallow(struct walk *w)
 {
 	struct ks_idset seen = KS_IDSET_INIT(sizeof(struct key20));
@@ -1057,7 +1129,9 @@ walk_shallow(struct walk *w)
 	bool added;
 	int error;
 
-	if ((error = git_reference_foreach(w->s->repo, push_tip, &stack)) < 0)
+	if ((error = git_reference_foreach(w->s->repo, push_tip,
+	    &stack)) < 0 ||
+	    (error = foreach_old_stash(w->s->repo, stack_stash, &stack)) < 0)
 		goto done;
 	while (stack.len && !w->stop) {
 		git_oid *id = stack.items[--stack.len];

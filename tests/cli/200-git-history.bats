@@ -70,6 +70,34 @@ setup_file() { :; }
 	printf '%s\n' "$output" | grep -q '"path":"lost.py"'
 }
 
+@test "git: every stash entry is scanned, not only the newest, and an incremental rescan skips them" {
+	git_setup
+	git init -q repo && cd repo
+	echo base >README; git add README; git_commit base
+	# stash@{1}: an untracked file (git stash -u); stash@{0}: a tracked change
+	echo "client_secret = \"$(gen_google_secret)\"" >older.py
+	GIT_COMMITTER_DATE=2021-02-01T00:00:00Z git stash -q -u
+	echo "client_secret = \"$(gen_google_secret)\"" >README
+	GIT_COMMITTER_DATE=2021-02-02T00:00:00Z git stash -q
+	[ "$(git stash list | wc -l)" -eq 2 ]
+	run ks scan --store "$TMP/ks.db" --no-worktree -f jsonl .
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$output" | grep '"ks.google' | grep -q '"path":"older.py"'
+	printf '%s\n' "$output" | grep '"ks.google' | grep -q '"path":"README"'
+	run db_query "$TMP/ks.db" "SELECT ref FROM git_ref_scan ORDER BY ref"
+	[ "$output" = "$(printf '%s\n' refs/heads/main refs/stash 'refs/stash@{1}')" ]
+	run ks scan --store "$TMP/ks.db" --no-worktree --incremental -f jsonl .
+	[ "$status" -eq 0 ]
+	# a shallow clone walks its refs itself: the stash reflog too
+	cd "$TMP"; git clone -q --depth 1 "file://$TMP/repo" shallow && cd shallow
+	echo "client_secret = \"$(gen_google_secret)\"" >first.py
+	git stash -q -u
+	echo x >README; git stash -q
+	run ks scan --no-store --no-worktree -f jsonl .
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$output" | grep -q '"path":"first.py"'
+}
+
 @test "git: a rename keeps the first path's provenance and a merge commit is not blamed" {
 	git_setup
 	git init -q repo && cd repo
