@@ -87,7 +87,9 @@ main(int argc, char **argv)
 	if (!strcmp(argv[1], "help")) {
 		char *hargv[] = { NULL, "--help", NULL };
 
-		if (argc < 3) {
+		/* `help help`: help is a listed command too, and its help
+		 * is the overview. */
+		if (argc < 3 || !strcmp(argv[2], "help")) {
 			usage(stdout);
 			return KS_EXIT_OK;
 		}

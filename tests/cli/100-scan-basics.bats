@@ -16,6 +16,43 @@ load helpers
 	[[ "$output" == *"scan"* && "$output" == *"rules"* ]]
 }
 
+# The commands `keyshift --help` lists, one per line.
+listed_commands() {
+	ks --help | sed -n '/^commands:$/,/^$/p' | awk 'NF > 1 {print $1}'
+}
+
+@test "help COMMAND and COMMAND --help work for every listed command" {
+	cmds=$(listed_commands)
+	[ "$(wc -l <<<"$cmds")" -ge 10 ]
+	for c in $cmds; do
+		run --separate-stderr ks help "$c"
+		echo "help $c: $status $stderr" >&2
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		if [ "$c" = help ]; then
+			[[ "$output" == "usage: keyshift "* ]]
+		else
+			[[ "$output" == "usage: keyshift $c"* ]]
+			help_out=$output
+			run -0 ks "$c" --help
+			[ "$output" = "$help_out" ]
+		fi
+	done
+	run -2 ks help no-such-command
+}
+
+@test "the man page renders without warnings and covers every command" {
+	command -v man >/dev/null
+	MANWIDTH=80 run --separate-stderr man --warnings -l "$KS_SOURCE_DIR/docs/keyshift.1"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[[ "$output" == *"EXIT STATUS"* ]]
+	for c in $(listed_commands); do
+		grep -qE "^ +keyshift $c( |$)" <<<"$output" ||
+			{ echo "man page: no 'keyshift $c' line" >&2; return 1; }
+	done
+}
+
 @test "exit 0 and a summary on a clean tree" {
 	mkdir tree
 	printf 'hello world\nnothing to see here\n' > tree/readme.txt
