@@ -148,6 +148,26 @@ listed_commands() {
 	[ "$(jq -r '.findings[0].path' report.json)" = f.yml ]
 }
 
+@test "progress goes to stderr only when it is a terminal" {
+	command -v script >/dev/null
+	mkdir tree
+	for i in 1 2 3 4; do
+		head -c 12000000 /dev/urandom | base64 > "tree/blob$i.txt"
+	done
+	# stderr is script(1)'s terminal, stdout a file
+	run -0 script -qec "'$KEYSHIFT' scan --no-store -j 1 tree >'$TMP/out.txt'" "$TMP/tty.log"
+	grep -q 'MB/s' "$TMP/tty.log"
+	! grep -q 'MB/s' "$TMP/out.txt"
+	[[ "$(cat "$TMP/out.txt")" == "0 findings"* ]]
+	# stderr a file: no progress, and nothing else for a clean scan
+	run -0 script -qec "'$KEYSHIFT' scan --no-store -j 1 tree >'$TMP/out2.txt' 2>'$TMP/err.txt'" "$TMP/tty2.log"
+	[ ! -s "$TMP/err.txt" ]
+	! grep -q 'MB/s' "$TMP/tty2.log"
+	# --quiet silences it at a terminal too
+	run -0 script -qec "'$KEYSHIFT' scan --no-store -q -j 1 tree >/dev/null" "$TMP/tty3.log"
+	! grep -q 'MB/s' "$TMP/tty3.log"
+}
+
 @test "usage errors exit 2 with a clear message" {
 	run --separate-stderr ks scan --format nope .
 	[ "$status" -eq 2 ]
