@@ -42,24 +42,30 @@ static const char hook_usage[] =
 "Exit codes: 0 nothing found (the git operation goes on), 1 findings\n"
 "(git refuses it), 2 usage or runtime error.\n";
 
+/* `verb` is the git command the hook guards ("commit", "push"), or NULL
+ * on the server side, where there is nothing to bypass. */
 static void
-print_allow_help(void)
+print_allow_help(const char *verb)
 {
 	fprintf(stderr,
 	    "\nkeyshift: blocked: the change above adds secrets.\n"
-	    "  Remove them (and rotate any that were real). For a false\n"
-	    "  positive, add its fingerprint (the hex column above) to\n"
-	    "  .keyshift-ignore; to bypass the hook once: git commit "
-	    "--no-verify.\n");
+	    "  Remove them (and rotate any that were real). To allow one\n"
+	    "  where it stands, end its line with a comment holding\n"
+	    "  'keyshift:allow RULE-ID reason' (the rule id is the column\n"
+	    "  after file:line:column); to allow it wherever it appears, add\n"
+	    "  its fingerprint (the hex column) to .keyshift-ignore.\n");
+	if (verb)
+		fprintf(stderr, "  To bypass the hook once: git %s --no-verify.\n",
+		    verb);
 }
 
 static int
-run_scan(int argc, char **argv, bool blocked_help)
+run_scan(int argc, char **argv, const char *verb)
 {
 	int rc = cmd_scan(argc, argv);
 
-	if (rc == KS_EXIT_FINDINGS && blocked_help)
-		print_allow_help();
+	if (rc == KS_EXIT_FINDINGS)
+		print_allow_help(verb);
 	return rc;
 }
 
@@ -79,9 +85,35 @@ hook_pre_commit(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		av[n++] = argv[i];
 	av[n++] = ".";
-	rc = run_scan(n, av, true);
+	rc = run_scan(n, av, "commit");
 	free(av);
 	return rc;
+}
+
+/*
+ * The pre-commit framework (https://pre-commit.com) reads git's pre-push
+ * lines itself and hands its hooks only the first pushed ref, in the
+ * environment: PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, or, when the push
+ * sends history down to a root commit, just PRE_COMMIT_LOCAL_BRANCH. Make
+ * the pre-push line git would have given; false when not run by it.
+ */
+static bool
+framework_pre_push(char *line, size_t size)
+{
+	const char *pc = getenv("PRE_COMMIT"), *from, *to, *local;
+
+	if (!pc || strcmp(pc, "1"))
+		return false;
+	from = getenv("PRE_COMMIT_FROM_REF");
+	to = getenv("PRE_COMMIT_TO_REF");
+	local = getenv("PRE_COMMIT_LOCAL_BRANCH");
+	if (from && *from && to && *to)
+		snprintf(line, size, "- %s - %s\n", to, from);
+	else if (local && *local)
+		snprintf(line, size, "- %s - " ZERO_OID "\n", local);
+	else
+		return false;
+	return true;
 }
 
 /*
@@ -99,15 +131,23 @@ hook_lines(int push_field, int hide_field, const char *new_hide,
 	size_t nrevs = 0, i;
 	int n = 0, k, rc = KS_EXIT_RUNTIME;
 	bool any_new = false;
+	char fw[1024];
+	FILE *in = stdin;
 
 	(void)argc;
 	(void)argv;
+	if (!from_env && framework_pre_push(fw, sizeof(fw)) &&
+	    (in = fmemopen(fw, strlen(fw), "r")) == NULL) {
+		ks_cli_error("cannot read the pre-commit framework's refs: %s",
+		    strerror(errno));
+		return KS_EXIT_RUNTIME;
+	}
 	if ((revs = calloc(MAX_REFS * 2 + 2, sizeof(char *))) == NULL ||
 	    (av = calloc(MAX_REFS * 4 + 16, sizeof(char *))) == NULL) {
 		ks_cli_error("out of memory");
 		goto done;
 	}
-	while (fgets(line, sizeof(line), stdin)) {
+	while (fgets(line, sizeof(line), in)) {
 		for (k = 0, p = line; k < 4 &&
 		    (f[k] = strtok_r(p, " \t\r\n", &save)) != NULL; k++)
 			p = NULL;
@@ -153,11 +193,13 @@ hook_lines(int push_field, int hide_field, const char *new_hide,
 		av[n++] = revs[i];
 	}
 	av[n++] = ".";
-	rc = run_scan(n, av, true);
+	rc = run_scan(n, av, from_env ? NULL : "push");
 	goto done;
 oom:
 	ks_cli_error("out of memory");
 done:
+	if (in != stdin)
+		fclose(in);
 	for (i = 0; revs && i < nrevs; i++)
 		free(revs[i]);
 	free(revs);
@@ -204,12 +246,19 @@ write_hook(const char *path, const char *name, const char *chained)
 	}
 	fprintf(fp, "#!/bin/sh\n%s\n# Blocks commits and pushes that add "
 	    "secrets. Remove with: rm '%s'\n", HOOK_MARK, path);
-	if (chained)
-		fprintf(fp, "'%s' \"$@\" || exit $?\n", chained);
-	if (!strcmp(name, "pre-push"))
+	if (!strcmp(name, "pre-push") && chained)
+		/* Both read git's ref lines on stdin: give each a copy. */
+		fprintf(fp, "lines=$(cat)\n"
+		    "printf '%%s\\n' \"$lines\" | '%s' \"$@\" || exit $?\n"
+		    "printf '%%s\\n' \"$lines\" | '%s' hook pre-push \"$@\"\n",
+		    chained, self);
+	else if (!strcmp(name, "pre-push"))
 		fprintf(fp, "exec '%s' hook pre-push \"$@\"\n", self);
-	else
+	else {
+		if (chained)
+			fprintf(fp, "'%s' \"$@\" || exit $?\n", chained);
 		fprintf(fp, "exec '%s' hook pre-commit\n", self);
+	}
 	if (fclose(fp) != 0 || chmod(tmp, 0755) < 0 ||
 	    rename(tmp, path) < 0) {
 		ks_cli_error("cannot write '%s': %s", path, strerror(errno));

@@ -121,3 +121,87 @@ load git_helpers
 	[ "$status" -ne 0 ]
 	printf '%s\n' "$output" | grep -q 's.py'
 }
+
+@test "git: a chained pre-push hook that reads stdin leaves keyshift the pushed refs" {
+	git_setup
+	git init -q --bare server.git
+	git init -q repo && cd repo
+	echo base >README; git add README; git_commit base
+	git push -q "$TMP/server.git" main
+	# a foreign hook that reads all of stdin, as git-lfs's does
+	printf '#!/bin/sh\nwhile read -r l; do echo "chained: $l" >&2; done\n' >.git/hooks/pre-push
+	chmod +x .git/hooks/pre-push
+	run ks hook install --pre-push --chain
+	[ "$status" -eq 0 ]
+	echo "client_secret = \"$(gen_google_secret)\"" >s.py; git add s.py; git_commit secret
+	run git push -q "$TMP/server.git" main
+	[ "$status" -ne 0 ]
+	printf '%s\n' "$output" | grep -q 'chained: refs/heads/main'
+	printf '%s\n' "$output" | grep -q 's.py:1:'
+	printf '%s\n' "$output" | grep -q 'git push --no-verify'
+	[ "$(git -C "$TMP/server.git" rev-list --count main)" -eq 1 ]
+	# --force replaces a foreign hook outright
+	printf '#!/bin/sh\nexit 0\n' >.git/hooks/pre-commit; chmod +x .git/hooks/pre-commit
+	run ks hook install
+	[ "$status" -eq 2 ]
+	run ks hook install --force
+	[ "$status" -eq 0 ]
+	grep -q 'keyshift hook install' .git/hooks/pre-commit
+}
+
+@test "git: a blocked commit says how to allow the line with keyshift:allow" {
+	git_setup
+	git init -q repo && cd repo
+	echo base >README; git add README; git_commit base
+	run ks hook install
+	[ "$status" -eq 0 ]
+	s=$(gen_google_secret)
+	echo "client_secret = \"$s\"" >cfg.py; git add cfg.py
+	run git commit -qm key
+	[ "$status" -ne 0 ]
+	printf '%s\n' "$output" | grep -q "keyshift:allow RULE-ID reason"
+	printf '%s\n' "$output" | grep -q 'git commit --no-verify'
+	# following that advice lets the commit through
+	echo "client_secret = \"$s\"  # $(printf 'keyshift:%s' allow) test fixture" >cfg.py; git add cfg.py
+	run git commit -qm allowed
+	[ "$status" -eq 0 ]
+}
+
+@test "git: .pre-commit-hooks.yaml is valid for the pre-commit framework, and both hooks block" {
+	command -v pre-commit >/dev/null || skip "pre-commit (the framework) is not installed"
+	git_setup
+	export PATH="$(dirname "$KEYSHIFT"):$PATH"
+	git init -q hooks && cp "$KS_SOURCE_DIR/.pre-commit-hooks.yaml" hooks/
+	(cd hooks && git add . && git_commit manifest)
+	run pre-commit validate-manifest hooks/.pre-commit-hooks.yaml
+	[ "$status" -eq 0 ]
+	git init -q --bare server.git
+	git init -q repo && cd repo
+	printf 'repos:\n- repo: %s\n  rev: %s\n  hooks:\n  - id: keyshift\n  - id: keyshift-pre-push\n' \
+		"$TMP/hooks" "$(git -C "$TMP/hooks" rev-parse HEAD)" >.pre-commit-config.yaml
+	git add .pre-commit-config.yaml; git_commit config
+	run pre-commit install -t pre-commit -t pre-push
+	[ "$status" -eq 0 ]
+	git push -q "$TMP/server.git" main
+	# pre-commit: a staged secret is refused, a clean change goes through
+	echo "client_secret = \"$(gen_google_secret)\"" >s.py; git add s.py
+	run git commit -qm secret
+	[ "$status" -ne 0 ]
+	printf '%s\n' "$output" | grep -q 's.py:1:'
+	echo fine >ok.txt; git add ok.txt; git rm -q --cached s.py
+	run git commit -qm clean
+	[ "$status" -eq 0 ]
+	# pre-push: a commit that bypassed the pre-commit hook is refused
+	git add s.py; git commit -q --no-verify -m "secret, unchecked"
+	run git push -q "$TMP/server.git" main
+	[ "$status" -ne 0 ]
+	printf '%s\n' "$output" | grep -q 's.py:1:'
+	[ "$(git -C "$TMP/server.git" rev-list --count main)" -eq 1 ]
+	# ... and on a new branch that the server does not have
+	run git push -q "$TMP/server.git" main:refs/heads/topic
+	[ "$status" -ne 0 ]
+	# a clean push goes through
+	git reset -q --hard HEAD~1
+	run git push -q "$TMP/server.git" main
+	[ "$status" -eq 0 ]
+}
