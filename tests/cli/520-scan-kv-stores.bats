@@ -210,3 +210,18 @@ write_data() {
 	run --separate-stderr ks scan --no-store "consul://$KV/app/prod"
 	[ "$status" -eq 2 ]
 }
+
+@test "README and the man page name every target URL form and credentials variable" {
+	local doc f w
+	for f in README.md docs/keyshift.1; do
+		# groff escapes off: \- is -, \fB etc. are fonts
+		doc=$(sed 's/\\-/-/g; s/\\f[BIRP]//g; s/\\(em/-/g' "$KS_SOURCE_DIR/$f")
+		for w in etcd:// etcd+https:// consul:// consul+https:// vault:// \
+			vault+https:// springconfig:// springconfig+https:// \
+			ETCD_USERNAME ETCD_PASSWORD KEYSHIFT_ETCD_TOKEN CONSUL_HTTP_TOKEN \
+			VAULT_TOKEN SPRING_CLOUD_CONFIG_USERNAME SPRING_CLOUD_CONFIG_PASSWORD \
+			--credentials --insecure; do
+			[[ "$doc" == *"$w"* ]] || { echo "$f does not name $w" >&2; return 1; }
+		done
+	done
+}
