@@ -11,19 +11,15 @@ setup_file() {
 }
 
 setup() {
-	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ks.XXXXXX")
-	export XDG_DATA_HOME="$TMP/xdg"
-	unset KEYSHIFT_STORE SOURCE_DATE_EPOCH KEYSHIFT_REGISTRATION_TOKEN
-	export NO_COLOR=1
-	cd "$TMP"
+	ks_setup
+	unset KEYSHIFT_REGISTRATION_TOKEN
 	as_start
 	ks keys generate --alg ES256 --out key.pem >kid
 }
 
 teardown() {
 	as_stop
-	cd /
-	rm -rf "$TMP"
+	ks_teardown
 }
 
 register() {

@@ -11,11 +11,8 @@ setup_file() {
 }
 
 setup() {
-	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ks.XXXXXX")
-	export XDG_DATA_HOME="$TMP/xdg"
-	unset KEYSHIFT_STORE SOURCE_DATE_EPOCH KEYSHIFT_REGISTRATION_TOKEN
-	export NO_COLOR=1
-	cd "$TMP"
+	ks_setup
+	unset KEYSHIFT_REGISTRATION_TOKEN
 	as_start
 	gen_repo repo
 	run -1 ks scan repo
@@ -28,8 +25,7 @@ setup() {
 teardown() {
 	[ -z "${LOOP_PID:-}" ] || kill "$LOOP_PID" 2>/dev/null || true
 	as_stop
-	cd /
-	rm -rf "$TMP"
+	ks_teardown
 }
 
 # A bounded loop of real token requests, each signed with whatever key

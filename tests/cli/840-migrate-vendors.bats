@@ -9,11 +9,9 @@ load helpers
 VENDOR="$KS_SOURCE_DIR/tests/support/vendor/vendor_api.py"
 
 setup() {
-	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ks.XXXXXX")
-	export XDG_DATA_HOME="$TMP/xdg"
-	unset KEYSHIFT_STORE SOURCE_DATE_EPOCH KEYSHIFT_ADMIN_TOKEN
-	export NO_COLOR=1 KEYSHIFT_ALLOW_HTTP_LOOPBACK=1
-	cd "$TMP"
+	ks_setup
+	unset KEYSHIFT_ADMIN_TOKEN
+	export KEYSHIFT_ALLOW_HTTP_LOOPBACK=1
 	export VENDOR_TOKEN=$(rand_chars 40)
 	(umask 077; printf '%s\n' "$VENDOR_TOKEN" >admin-token)
 	python3 "$VENDOR" --port-file port --log vendor.log &
@@ -31,8 +29,7 @@ setup() {
 teardown() {
 	kill "$VPID" 2>/dev/null || true
 	wait "$VPID" 2>/dev/null || true
-	cd /
-	rm -rf "$TMP"
+	ks_teardown
 }
 
 adapter() {

@@ -11,11 +11,8 @@ setup_file() {
 }
 
 setup() {
-	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ks.XXXXXX")
-	export XDG_DATA_HOME="$TMP/xdg"
-	unset KEYSHIFT_STORE SOURCE_DATE_EPOCH KEYSHIFT_REGISTRATION_TOKEN
-	export NO_COLOR=1
-	cd "$TMP"
+	ks_setup
+	unset KEYSHIFT_REGISTRATION_TOKEN
 	command -v script >/dev/null || skip "script(1) is not installed"
 	as_start
 	# the secret alone: detection did not pair it with a client or issuer
@@ -26,8 +23,7 @@ setup() {
 
 teardown() {
 	as_stop
-	cd /
-	rm -rf "$TMP"
+	ks_teardown
 }
 
 # at_terminal ANSWERS: run the flow in a pty, typing ANSWERS (one a line).

@@ -7,7 +7,9 @@
 : "${KEYSHIFT:?set KEYSHIFT to the keyshift binary (CTest does)}"
 : "${KS_SOURCE_DIR:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
 
-setup() {
+# ks_setup / ks_teardown: the per-test temporary directory and store.
+# Suites that need more in setup() call these first/last.
+ks_setup() {
 	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ks.XXXXXX")
 	export XDG_DATA_HOME="$TMP/xdg"
 	unset KEYSHIFT_STORE SOURCE_DATE_EPOCH
@@ -15,10 +17,18 @@ setup() {
 	cd "$TMP"
 }
 
-teardown() {
+ks_teardown() {
 	cd /
 	chmod -R u+rwx "$TMP" 2>/dev/null || true
 	rm -rf "$TMP"
+}
+
+setup() {
+	ks_setup
+}
+
+teardown() {
+	ks_teardown
 }
 
 ks() {
