@@ -415,6 +415,8 @@ struct occ_ctx {
 	size_t pair_at;              /* decoded: the encoded value's offset */
 };
 
+/* Key info, key path, OAuth pairing of one occurrence: 0, 1 when it is
+ * no finding after all (a PKCS#12 of certificates alone), or an error. */
 static int
 finish(ks_occurrence *occ, ks_secret **secret, const ks_rule *rule,
     const struct occ_ctx *c, size_t sstart, size_t send)
@@ -461,11 +463,26 @@ finish(ks_occurrence *occ, ks_secret **secret, const ks_rule *rule,
 				break;
 			}
 		}
+		/* a JWK's members come in any order: give it the whole
+		 * object, up to its closing brace */
+		if (rule && strncmp(occ->rule_id, "ks.jwk.", 7) == 0) {
+			const uint8_t *close = memchr(c->buf + send, '}',
+			    c->blen - send < 16384 ? c->blen - send : 16384);
+
+			if (close)
+				to = (size_t)(close - c->buf) + 1;
+		}
 		if (!occ->key_info && rule && (error = ks_keyinfo(&occ->key_info,
 		    occ->rule_id, c->buf + from, to - from,
 		    norm.len ? (const uint8_t *)norm.ptr : c->buf + sstart,
 		    norm.len ? norm.len : send - sstart)) < 0)
 			goto done;
+		/* a PKCS#12 that opened and holds no key: certificates */
+		if (occ->key_info && has_prefix(occ->key_info,
+		    "PKCS#12: no key,")) {
+			error = 1;
+			goto done;
+		}
 	}
 	if (strcmp(occ->category, "oauth-client-secret") == 0) {
 		struct pairing pr = { NULL, NULL, false };
@@ -632,6 +649,11 @@ scan_view(ks_matcher *m, struct occs *o, const struct view *v,
 		if ((error = finish(occ, &(*o->secrets)[*o->n - 1],
 		    col.m[i].rule, &c, ss, se)) < 0)
 			break;
+		if (error > 0) {          /* not a finding after all */
+			occs_drop(o, *o->n - 1);
+			error = 0;
+			continue;
+		}
 		/* it sits where the encoded value is */
 		occ->start = v->vs;
 		occ->end = v->ve;
@@ -698,6 +720,51 @@ decode_view(ks_str *out, const struct view *v, const uint8_t *data,
 	return error < 0 ? error : 1;
 }
 
+/* The end of base64 text that starts at s, whose first line ends at e,
+ * when it goes on over more lines as `base64` or `openssl base64` wrap
+ * it: lines of base64 alone (indented alike or not), all as long as the
+ * first of them, the last one shorter; a line ending in '=' padding ends
+ * it. e itself when the next line is not of it. */
+static size_t
+wrapped_b64_end(const uint8_t *data, size_t len, size_t s, size_t e)
+{
+	size_t width = 0, first = e - s;
+
+	while (e < len && e > s && data[e - 1] != '=') {
+		size_t p = e, q, n, pad;
+
+		if (data[p] == '\r')
+			p++;
+		if (p >= len || data[p] != '\n')
+			break;
+		p++;
+		while (p < len && (data[p] == ' ' || data[p] == '\t'))
+			p++;
+		for (q = p; q < len && is_b64(data[q]) && data[q] != '='; q++)
+			;
+		for (pad = 0; q < len && data[q] == '=' && pad < 2; pad++)
+			q++;              /* '=' only as the padding at its end */
+		n = q - p;
+		if (n < 4 || (q < len && data[q] != '\n' && data[q] != '\r'))
+			break;
+		if (!width) {
+			/* the line after the first: the wrap width, unless
+			 * it is already the (shorter) last line */
+			if (n < first) {
+				e = q;
+				break;
+			}
+			width = n;
+		} else if (n > width) {
+			break;
+		}
+		e = q;
+		if (n < width)
+			break;
+	}
+	return e;
+}
+
 static int
 find_views(struct view *views, size_t *nv, const struct ks_doc *doc,
     const uint8_t *data, size_t len, bool pfx)
@@ -742,6 +809,7 @@ find_views(struct view *views, size_t *nv, const struct ks_doc *doc,
 
 			while (e < len && is_b64(data[e]))
 				e++;
+			e = wrapped_b64_end(data, len, s, e);
 			if (!l && (error = add_view(views, nv, s, e, "(text)",
 			    "base64")) < 0)
 				return error;
@@ -785,11 +853,16 @@ ks_enrich_blob(ks_matcher *m, ks_occurrence **occs, ks_secret ***secrets,
 	c.key_path = NULL;
 	c.encoding = NULL;
 	c.pair_at = 0;
-	for (i = 0; i < n0; i++)
+	for (i = 0; i < n0; i++) {
 		if ((error = finish(&(*occs)[i], &(*secrets)[i],
 		    ks_ruleset_find(ks_matcher_ruleset(m), (*occs)[i].rule_id), &c,
 		    (*occs)[i].start, (*occs)[i].end)) < 0)
 			goto done;
+		if (error > 0) {          /* not a finding after all */
+			occs_drop(&o, i--);
+			n0--;
+		}
+	}
 	if ((error = find_views(views, &nv, &doc, data, len, pfx)) < 0)
 		goto done;
 	for (i = 0; i < nv && decoded < KS_DECODE_MAX_BYTES; i++) {

@@ -9,6 +9,8 @@
 #define _GNU_SOURCE
 #include "keyinfo.h"
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -324,29 +326,90 @@ pgp_info(char *out, size_t cap, const uint8_t *raw, size_t n)
 	    "encrypted (S2K)");
 }
 
+/* The value of member `name` of the JWK object in m[0..mlen): quotes may
+ * be escaped (a JWK inside a JSON string) or absent (a JS literal). */
+static bool
+jwk_member(const uint8_t *m, size_t mlen, const char *name,
+    const uint8_t **v, size_t *vlen)
+{
+	size_t nl = strlen(name), i, j;
+
+	for (i = 0; i + nl < mlen; i++) {
+		if (memcmp(m + i, name, nl) != 0 || (i > 0 &&
+		    (isalnum(m[i - 1]) || m[i - 1] == '_' || m[i - 1] == '$')))
+			continue;
+		j = i + nl;
+		while (j < mlen && (m[j] == '"' || m[j] == '\\' ||
+		    m[j] == '\'' || m[j] == ' ' || m[j] == '\t'))
+			j++;
+		if (j >= mlen || m[j] != ':')
+			continue;
+		j++;
+		while (j < mlen && (m[j] == '"' || m[j] == '\\' ||
+		    m[j] == '\'' || isspace(m[j])))
+			j++;
+		*v = m + j;
+		while (j < mlen && (isalnum(m[j]) || m[j] == '-' ||
+		    m[j] == '_'))
+			j++;
+		*vlen = (size_t)(m + j - *v);
+		if (*vlen)
+			return true;
+	}
+	return false;
+}
+
+static bool
+jwk_is(const uint8_t *v, size_t n, const char *s)
+{
+	return n == strlen(s) && memcmp(v, s, n) == 0;
+}
+
+/* Type and size of a JWK from its public members: RSA bits from "n",
+ * the curve of EC and OKP keys. */
 static void
 jwk_info(char *out, size_t cap, const uint8_t *m, size_t mlen)
 {
-	const uint8_t *kty = memmem(m, mlen, "kty", 3);
-	const uint8_t *crv = memmem(m, mlen, "crv", 3);
+	const uint8_t *kty, *crv, *n;
+	size_t ktyl, crvl, nl;
+	char what[64] = "";
 
 	out[0] = '\0';
-	if (!kty)
+	if (!jwk_member(m, mlen, "kty", &kty, &ktyl))
 		return;
-	if (memmem(kty, (size_t)(m + mlen - kty), "RSA", 3))
-		snprintf(out, cap, "JWK RSA, unencrypted");
-	else if (memmem(kty, (size_t)(m + mlen - kty), "oct", 3))
-		snprintf(out, cap, "JWK oct (symmetric), unencrypted");
-	else if (crv && memmem(crv, (size_t)(m + mlen - crv), "P-256", 5))
-		snprintf(out, cap, "JWK EC P-256, unencrypted");
-	else if (crv && memmem(crv, (size_t)(m + mlen - crv), "P-384", 5))
-		snprintf(out, cap, "JWK EC P-384, unencrypted");
-	else if (crv && memmem(crv, (size_t)(m + mlen - crv), "P-521", 5))
-		snprintf(out, cap, "JWK EC P-521, unencrypted");
-	else if (crv && memmem(crv, (size_t)(m + mlen - crv), "Ed25519", 7))
-		snprintf(out, cap, "JWK Ed25519, unencrypted");
-	else
-		snprintf(out, cap, "JWK, unencrypted");
+	if (!jwk_member(m, mlen, "crv", &crv, &crvl))
+		crvl = 0;
+	if (jwk_is(kty, ktyl, "RSA")) {
+		ks_str raw = KS_STR_INIT;
+
+		snprintf(what, sizeof(what), "RSA");
+		if (jwk_member(m, mlen, "n", &n, &nl) &&
+		    ks_b64url_decode(&raw, (const char *)n, nl) == 0) {
+			const uint8_t *b = (const uint8_t *)raw.ptr;
+			size_t len = raw.len, bits;
+
+			while (len && !*b) {
+				b++;
+				len--;
+			}
+			if (len) {
+				bits = len * 8;
+				for (uint8_t top = b[0]; !(top & 0x80);
+				    top <<= 1)
+					bits--;
+				snprintf(what, sizeof(what), "RSA %zu", bits);
+			}
+		}
+		ks_str_dispose(&raw);
+	} else if (jwk_is(kty, ktyl, "oct")) {
+		snprintf(what, sizeof(what), "oct (symmetric)");
+	} else if ((jwk_is(kty, ktyl, "EC") || jwk_is(kty, ktyl, "OKP")) &&
+	    crvl && crvl < 16) {
+		snprintf(what, sizeof(what), "%s%.*s",
+		    jwk_is(kty, ktyl, "EC") ? "EC " : "", (int)crvl,
+		    (const char *)crv);
+	}
+	snprintf(out, cap, "JWK%s%s, unencrypted", what[0] ? " " : "", what);
 }
 
 static void
@@ -371,7 +434,11 @@ p12_info(char *out, size_t cap, const uint8_t *der, size_t n)
 
 		if (!PKCS12_verify_mac(p12, pws[i], pws[i] ? -1 : 0))
 			continue;
-		if (PKCS12_parse(p12, pws[i], &k, &cert, NULL) && k)
+		/* "no key" only when the contents were read: a store of
+		 * certificates alone (a trust store) is no finding */
+		if (!PKCS12_parse(p12, pws[i], &k, &cert, NULL))
+			snprintf(d, sizeof(d), "contents not read");
+		else if (k)
 			pkey_desc(d, sizeof(d), k);
 		snprintf(out, cap, "PKCS#12: %s, password %s%s%s", d,
 		    !pws[i] ? "none" : !*pws[i] ? "empty" : "\"",
