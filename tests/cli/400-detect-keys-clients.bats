@@ -21,7 +21,9 @@ jsonl() {
 		open("b.yml", "w").write("tls:\n  key: |\n" + "".join("    " + l + "\n" for l in k.strip().split("\n")))
 		open("c.yaml", "w").write("apiVersion: v1\nkind: Secret\nmetadata:\n  name: t\ndata:\n  tls.key: %s\n" % base64.b64encode(k.encode()).decode())
 	PY
-	run -1 jsonl k.pem a.json b.yml c.yaml
+	base64 k.pem >d.b64
+	run -1 jsonl k.pem a.json b.yml c.yaml d.b64
+	[ "$(jq -r .path <<<"$output" | sort -u | wc -l)" -eq 5 ]
 	[ "$(jq -r .fingerprint <<<"$output" | sort -u | wc -l)" -eq 1 ]
 	[ "$(jq -r .key_info <<<"$output" | sort -u)" = "RSA 2048, unencrypted" ]
 	[ "$(jq -r 'select(.path == "c.yaml") | .key_path' <<<"$output")" = "data.tls.key (base64)" ]
@@ -56,7 +58,23 @@ jsonl() {
 	openssl req -new -key k.pem -subj /CN=t -out csr.pem
 	openssl req -x509 -new -key k.pem -subj /CN=t -days 1 -out crt.pem
 	ssh-keygen -q -t ed25519 -N '' -f id && rm id
-	run -0 ks scan --no-store pub.pem csr.pem crt.pem id.pub
+	# a PKCS#12 of certificates alone: a trust store, no key
+	openssl pkcs12 -export -nokeys -in crt.pem -passout pass: -out trust.p12
+	run -0 ks scan --no-store pub.pem csr.pem crt.pem id.pub trust.p12
+}
+
+@test "a JWK with private members is found in any member order, with its type and size" {
+	node -e '
+		const c = require("node:crypto"), fs = require("node:fs");
+		const j = c.generateKeyPairSync("rsa", { modulusLength: 3072 }).privateKey.export({ format: "jwk" });
+		fs.writeFileSync("d-first.json", JSON.stringify(Object.fromEntries(Object.entries(j).reverse()), null, 2));
+		fs.writeFileSync("crt-only.json", JSON.stringify({ kty: j.kty, n: j.n, e: j.e, dp: j.dp, dq: j.dq, qi: j.qi }));
+		const x = c.generateKeyPairSync("x25519").privateKey.export({ format: "jwk" });
+		fs.writeFileSync("okp.json", JSON.stringify(x));'
+	run -1 jsonl d-first.json crt-only.json okp.json
+	[ "$(jq -r 'select(.path == "d-first.json") | .key_info' <<<"$output")" = "JWK RSA 3072, unencrypted" ]
+	[ "$(jq -r 'select(.path == "crt-only.json") | .key_info' <<<"$output")" = "JWK RSA 3072, unencrypted" ]
+	[ "$(jq -r 'select(.path == "okp.json") | .key_info' <<<"$output")" = "JWK X25519, unencrypted" ]
 }
 
 @test "an installed Google client is paired, public, and recorded in the store" {

@@ -325,6 +325,10 @@ def make_keys(c, tmp):
         der = open(f(n), "rb").read()
         out.append(("ks.pkcs12.keystore", "p12-binary", der))
         out.append(("ks.pkcs12.keystore", "p12-base64", base64.b64encode(der).decode()))
+    # a PKCS#12 of certificates alone (a trust store) is no finding
+    run([o, "pkcs12", "-export", "-nokeys", "-in", f("crt.pem"), "-passout", "pass:", "-out", f("trust.p12")])
+    c.neg("p12-certificates-only", open(f("trust.p12"), "rb").read(), "p12")
+    c.neg("p12-certificates-only-base64", base64.b64encode(open(f("trust.p12"), "rb").read()).decode(), "txt")
     # public material for negatives
     pubs = {"public-key-pem": run([o, "pkey", "-in", f("rsa.pem"), "-pubout"]).decode(),
             "certificate": rd("crt.pem"),
@@ -360,6 +364,11 @@ console.log(JSON.stringify(out));
         c.pos(rule, "private-key", "jwks", json.dumps({"keys": [priv]}), "json")
         c.pos(rule, "private-key", "jwk-in-string", json.dumps({"signing_jwk": json.dumps(priv)}), "json")
         c.pos(rule, "private-key", "jwk-env", "SIGNING_JWK='%s'\n" % json.dumps(priv, separators=(",", ":")), "env")
+        if priv["kty"] == "RSA":
+            # the CRT members alone give the key away
+            crt = {m: priv[m] for m in ("kty", "n", "e", "dp", "dq", "qi")}
+            c.pos(rule, "private-key", "jwk-crt-only", json.dumps(crt, indent=2), "json")
+            c.pos(rule, "private-key", "jwk-d-first", json.dumps(dict(reversed(list(priv.items())))), "json")
         if "pub" in k:
             pub = dict(k["pub"], kid="corpus-%d" % i)
             c.neg("jwk-public", json.dumps(pub, indent=2), "json")
@@ -390,6 +399,9 @@ def embed_key(c, rule, name, text):
         b = base64.b64encode(text.encode()).decode()
         c.pos(rule, "private-key", name + "-k8s-secret-b64", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\ndata:\n  tls.crt: %s\n  tls.key: %s\n" % (base64.b64encode(b"not a cert").decode(), b), "yaml")
         c.pos(rule, "private-key", name + "-base64", "PRIVATE_KEY_B64=%s\n" % b, "env")
+        # `base64 key.pem > key.b64`: wrapped at 76 columns, or 64
+        for w in (76, 64):
+            c.pos(rule, "private-key", name + "-base64-wrapped%d" % w, "".join(b[i:i + w] + "\n" for i in range(0, len(b), w)), "b64")
 
 
 def service_account(c, rsa_pem):
@@ -442,6 +454,12 @@ def negatives(c, pubs):
     c.neg("minified", "var a=function(b){return b.client_secret||null},c={clientSecret:d.clientSecret,clientId:e};\n", "js")
     c.neg("code-var", "session = OAuth2Session(client_id, client_secret=self.oauth_client_secret)\n", "py")
     c.neg("getter", "String secret = registration.getClientSecret();\n", "java")
+    # documentation values: "example" in them, typed-in runs, AWS's keys
+    for v in ("this1234is5678my91011example1213client1415secret", "idpexamplesecret456",
+              "123456789012345678901234567890", "abcdefghijklmnopqrstuvwxyz0123456789"):
+        c.neg("example-value", json.dumps({"ClientId": "app", "ClientSecret": v}, indent=2), "json")
+    c.neg("aws-presigned-example", "https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA" + "EXAMPLE123456789%2F20240101%2Fus-east-1%2Fs3%2Faws4_request\n", "rst")
+    c.neg("docs-pem-example-body", json.dumps({"privateKey": begin("RSA PRIVATE KEY") + "\nEXAMPLE" + c.rand(57, B64) + "\n" + c.rand(64, B64) + "\n" + end("RSA PRIVATE KEY") + "\n"}), "json")
     c.neg("docs-jwk", json.dumps({"kty": "EC", "crv": "P-256", "x": "...", "y": "...", "d": "<private exponent>"}), "json")
 
 
