@@ -166,6 +166,19 @@ lint_rule() {
 	lint_rule alg-none
 }
 
+@test "lint rule alg-missing" {
+	# jose refuses to sign without alg: node:crypto signs it
+	node "$JOSE/sign.mjs" --raw --key "$KEYS/ES256.pem" \
+	    --header "{\"kid\":\"$(kid ES256)\",\"typ\":\"$TYP\"}" --claims "$(claims)" >token
+	lint_rule alg-missing
+}
+
+@test "lint rule alg-unsupported" {
+	# RS384: jose signs it with the RSA key, keyshift only takes RS256
+	jose_sign "$(hdr RS384 "$(kid RS256)")" "$(claims)" RS256
+	lint_rule alg-unsupported RS256
+}
+
 @test "lint rule alg-hmac" {
 	node "$JOSE/sign.mjs" --hmac "$(rand_chars 32)" --header "$(hdr HS256 "$(kid ES256)")" \
 	    --claims "$(claims)" >token
@@ -256,6 +269,16 @@ lint_rule() {
 	jose_sign "$(hdr)" "$(claims "\"iat\":$((now + 120)),\"exp\":$((now + 180))")"
 	lint_rule iat-future
 	run -0 ks assertion lint --jwks "$KEYS/ES256.jwks" --issuer "$ISS" --skew 130 token
+}
+
+@test "lint rule iat-invalid" {
+	jose_sign "$(hdr)" "$(claims '"iat":"yesterday"')"
+	lint_rule iat-invalid
+}
+
+@test "lint rule nbf-invalid" {
+	jose_sign "$(hdr)" "$(claims '"nbf":"soon"')"
+	lint_rule nbf-invalid
 }
 
 @test "lint rule nbf-future" {
