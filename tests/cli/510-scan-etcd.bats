@@ -8,7 +8,7 @@ load helpers
 load etcd_helpers
 
 # The per-test teardown of helpers.bash, plus the etcd a test may start.
-eval "$(declare -f teardown | sed '1s/^teardown/ks_teardown/')"
+# helpers.bash's ks_teardown, after what this suite started.
 teardown() {
 	[ -z "${AUTH_ETCD_PID:-}" ] || { kill "$AUTH_ETCD_PID"; wait "$AUTH_ETCD_PID"; } 2>/dev/null || true
 	ks_teardown

@@ -7,7 +7,7 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-eval "$(declare -f teardown | sed '1s/^teardown/ks_teardown/')"
+# helpers.bash's ks_teardown, after what this suite started.
 teardown() {
 	[ -z "${KV_PID:-}" ] || { kill "$KV_PID"; wait "$KV_PID"; } 2>/dev/null || true
 	ks_teardown

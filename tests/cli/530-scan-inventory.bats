@@ -8,7 +8,7 @@ bats_require_minimum_version 1.5.0
 load helpers
 load etcd_helpers
 
-eval "$(declare -f teardown | sed '1s/^teardown/ks_teardown/')"
+# helpers.bash's ks_teardown, after what this suite started.
 teardown() {
 	stop_etcd
 	ks_teardown
