@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "encode.h"
+#include "enrich_gate.h"
 #include "errors.h"
 #include "keyinfo.h"
 #include "occurrence.h"
@@ -578,9 +579,8 @@ collect_cb(const struct ks_rule_match *m, void *payload)
 static bool
 mentions_secret(const char *s, size_t n)
 {
-	static const char *const hints[] = { "PRIVATE KEY", "secret",
-	    "SECRET", "Secret", "GOCSPX-", "\"auths\"", "password", "token",
-	    "PuTTY-User-Key", "\"kty\"", NULL };
+	/* shared with the gate, which looks for their base64 forms */
+	const char *const *hints = ks_enrich_gate_words;
 	size_t i;
 
 	for (i = 0; hints[i]; i++)

@@ -43,6 +43,7 @@
 #include "allow.h"
 #include "encode.h"
 #include "enrich.h"
+#include "enrich_gate.h"
 #include "errors.h"
 #include "hash.h"
 #include "matcher.h"
@@ -559,8 +560,12 @@ process_blob(struct worker *w, struct write_item *wi,
 	}
 	if ((error = build_occurrences(w, wi, it, e, data, len)) < 0)
 		return error;
-	/* decoding, key paths, key info, OAuth pairing (scanner/enrich.h) */
-	if ((error = ks_enrich_blob(w->matcher, &wi->occs, &wi->secrets,
+	/* decoding, key paths, key info, OAuth pairing (scanner/enrich.h);
+	 * a blob with no occurrence is enriched only if the gate sees
+	 * something to decode (scanner/enrich_gate.h) */
+	if ((wi->nocc || ks_enrich_binary_ok(data, len) ||
+	    ks_enrich_gate(data, len)) &&
+	    (error = ks_enrich_blob(w->matcher, &wi->occs, &wi->secrets,
 	    &wi->nocc, data, len, &it->ref, wi->blob_id,
 	    p->opts->flags)) < 0)
 		return error;
