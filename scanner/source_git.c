@@ -1312,6 +1312,8 @@ emit_file(struct walk *w, const char *path)
 	ks_str full = KS_STR_INIT;
 	int error;
 
+	if (path_excluded(w->s, path))
+		return 0;
 	if ((error = ks_str_printf(&full, "%s%s", w->s->workdir, path)) < 0)
 		return error;
 	memset(&ref, 0, sizeof(ref));

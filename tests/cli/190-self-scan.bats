@@ -15,3 +15,22 @@ load helpers
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+@test ".keyshiftignore paths are skipped in history and in modified files" {
+	git init -q repo
+	cd repo
+	git config user.email dev@example.test
+	git config user.name Dev
+	mkdir -p rules src
+	printf 'rules/\n' > .keyshiftignore
+	printf 'k: %s\n' "$(gen_google_secret)" > rules/examples.yml
+	printf 'k: %s\n' "$(gen_google_secret)" > src/app.yml
+	git add . && git commit -qm one
+	printf 'k: %s\n' "$(gen_google_secret)" >> rules/examples.yml
+	run --separate-stderr ks scan --no-store --format jsonl .
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .path <<<"$output" | sort -u)" = src/app.yml ]
+	# --no-ignore scans them after all, history and working tree alike.
+	run --separate-stderr ks scan --no-store --no-ignore --format jsonl .
+	[ "$(jq -r 'select(.path=="rules/examples.yml") | .source' <<<"$output" | sort -u | tr '\n' ' ')" = "git worktree " ]
+}
