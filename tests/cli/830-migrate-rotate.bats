@@ -73,7 +73,7 @@ token_loop() {
 	old_file=$(db_query "$STORE" "select key_path from key where kid = '$old_kid'")
 	run -1 ks migrate verify --issuer "$ISS" --client-id "$CLIENT" --key "$old_file"
 	# the configuration names the new kid
-	grep -q "$new_kid" "$TMP/cfg/keyshift.env"
+	grep -qF -- "$new_kid" "$TMP/cfg/keyshift.env"
 	run -0 ks migrate status "$CLIENT"
 	[[ $output == *"rotate    signing switched to kid $new_kid"* ]]
 }
