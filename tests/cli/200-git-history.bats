@@ -64,7 +64,7 @@ setup_file() { :; }
 	[ "$status" -eq 1 ]
 	printf '%s\n' "$output" | grep -q '"path":"tagged.py"'
 	printf '%s\n' "$output" | grep '"ks.google' | grep -q '"path":"README"'
-	! printf '%s\n' "$output" | grep -q '"path":"lost.py"'
+	! printf '%s\n' "$output" | grep -q '"path":"lost.py"' || false
 	run ks scan --no-store --all-objects -f jsonl .
 	[ "$status" -eq 1 ]
 	printf '%s\n' "$output" | grep -q '"path":"lost.py"'
@@ -117,7 +117,7 @@ setup_file() { :; }
 	g=$(printf '%s\n' "$output" | grep '"ks.google')
 	printf '%s\n' "$g" | grep '"path":"old.py"' | grep -q "\"commit\":\"$add\""
 	printf '%s\n' "$g" | grep '"path":"new.py"' | grep -q "\"commit\":\"$ren\""
-	! printf '%s\n' "$g" | grep -q "\"commit\":\"$merge\""
+	! printf '%s\n' "$g" | grep -q "\"commit\":\"$merge\"" || false
 }
 
 @test "git: a bare repository is scanned; worktree changes are included unless --no-worktree" {
@@ -145,10 +145,10 @@ setup_file() { :; }
 	run ks scan --no-store -f jsonl --range "$a..$b" .
 	[ "$status" -eq 1 ]
 	printf '%s\n' "$output" | grep -q '"path":"new.py"'
-	! printf '%s\n' "$output" | grep -q '"path":"old.py"'
+	! printf '%s\n' "$output" | grep -q '"path":"old.py"' || false
 	run ks scan --no-store -f jsonl --since "$a" .
 	[ "$status" -eq 1 ]
-	! printf '%s\n' "$output" | grep -q '"path":"old.py"'
+	! printf '%s\n' "$output" | grep -q '"path":"old.py"' || false
 	run ks scan --no-store --range "$b..$b" .
 	[ "$status" -eq 0 ]
 	run ks scan --no-store --range "nosuch..$b" .
@@ -167,7 +167,7 @@ setup_file() { :; }
 	run ks scan --store "$TMP/ks.db" --no-worktree --incremental -f jsonl .
 	[ "$status" -eq 1 ]
 	printf '%s\n' "$output" | grep -q '"path":"b.py"'
-	! printf '%s\n' "$output" | grep -q '"path":"a.py"'
+	! printf '%s\n' "$output" | grep -q '"path":"a.py"' || false
 	run db_query "$TMP/ks.db" "SELECT ref FROM git_ref_scan"
 	[ "$output" = "refs/heads/main" ]
 }

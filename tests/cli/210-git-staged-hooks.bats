@@ -23,7 +23,7 @@ load git_helpers
 	run ks scan --no-store --staged -f jsonl .
 	[ "$status" -eq 1 ]
 	printf '%s\n' "$output" | grep '"ks.google' | grep -q '"path":"new.py","line":2'
-	! printf '%s\n' "$output" | grep -q '"path":"cfg.py"'
+	! printf '%s\n' "$output" | grep -q '"path":"cfg.py"' || false
 }
 
 @test "git: --staged with a pure rename reports nothing, during a merge reports the merged content" {
@@ -103,7 +103,7 @@ load git_helpers
 	run ks hook pre-receive <<<"$z $feat refs/heads/feature"
 	[ "$status" -eq 1 ]
 	printf '%s\n' "$output" | grep -q 'feat.py'
-	! printf '%s\n' "$output" | grep -q 'old.py'
+	! printf '%s\n' "$output" | grep -q 'old.py' || false
 	run ks hook pre-receive <<<"$old $z refs/heads/main"
 	[ "$status" -eq 0 ]
 }

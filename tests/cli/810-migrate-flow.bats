@@ -39,7 +39,7 @@ flow() {
 	[[ $output == *"finding   "*"1 place(s)"* ]]
 	[[ $output == *"this was the plan only; run with --yes"* ]]
 	[ "$(db_query "$STORE" "select state from migration")" = planned ]
-	! grep -q '^PUT ' "$TMP/as/server.log"
+	! grep -q '^PUT ' "$TMP/as/server.log" || false
 }
 
 @test "migrate --yes: plan, key, RFC 7592 switch, verified token, old secret dead, config and patch" {
@@ -86,7 +86,7 @@ flow() {
 	run -0 flow --yes --apply
 	[[ $output == *"patch: $TMP/cfg/replace-secret.diff (applied)"* ]]
 	grep -q "^OAUTH_CLIENT_SECRET=$TMP/keys/$CLIENT.pem$" repo/app.env
-	! grep -q "$(cat "$SECRET_FILE")" repo/app.env
+	! grep -qF -- "$(cat "$SECRET_FILE")" repo/app.env || false
 	grep -q '^LOG_LEVEL=info$' repo/app.env
 	run -0 ks migrate status "$CLIENT"
 	[[ $output == *"patch     applied to repo/app.env (line 3)"* ]]
@@ -141,11 +141,11 @@ flow() {
 	[ "$OAUTH_CLIENT_AUTH_METHOD" = private_key_jwt ]
 	run -0 env KEYSHIFT="$KEYSHIFT" sh "$TMP/cfg/curl.sh"
 	[ "$(jq -r .token_type <<<"$output")" = Bearer ]
-	! grep -qi secret "$TMP/cfg/curl.sh" || ! grep -q 'client_secret=' "$TMP/cfg/curl.sh"
+	! grep -qi secret "$TMP/cfg/curl.sh" || ! grep -q 'client_secret=' "$TMP/cfg/curl.sh" || false
 	for f in spring-application.yml SpringPrivateKeyJwt.java authlib_client.py \
 		KeyshiftClientAssertion.cs tokensource.go; do
-		grep -q "$OAUTH_KEY_ID" "$TMP/cfg/$f"
-		grep -q "$CLIENT" "$TMP/cfg/$f"
+		grep -qF -- "$OAUTH_KEY_ID" "$TMP/cfg/$f"
+		grep -qF -- "$CLIENT" "$TMP/cfg/$f"
 	done
 	grep -q 'client-authentication-method: private_key_jwt' "$TMP/cfg/spring-application.yml"
 	grep -q "'exp': now + 60" "$TMP/cfg/authlib_client.py"
