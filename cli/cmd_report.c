@@ -71,12 +71,22 @@ static const struct option report_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* Who triaged a finding, when and why: what the line-oriented formats
+ * show next to each of its places. */
+struct triage {
+	char fingerprint[KS_FINGERPRINT_HEXLEN + 1];
+	char *reason, *user;        /* or NULL */
+	int64_t at;
+};
+
 struct report_run {
 	ks_store *store;
 	ks_report *report;          /* NULL: only feed the filter */
 	struct ks_filter *filter;
 	const char *repo;           /* normalized, or NULL */
 	const ks_finding_info *finding; /* the finding being walked, or NULL */
+	struct triage *triaged;     /* every triaged finding, by fingerprint */
+	size_t ntriaged, captriaged;
 	uint64_t reported;
 	char (*fps)[KS_FINGERPRINT_HEXLEN + 1];  /* reported, to count them */
 	size_t nfps, capfps;
@@ -129,61 +139,86 @@ day_of(int64_t t, char out[11])
 		strcpy(out, "1970-01-01");
 }
 
-static void
-stamp_of(int64_t t, char out[21])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) ||
-	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-		strcpy(out, "1970-01-01T00:00:00Z");
-}
-
-/* A JSON string without the surrounding quotes: only safe bytes. */
-static void
-put_json_text(FILE *fp, const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
-			fputc(*s, fp);
-}
-
 /*
  * extra_json for the finding being walked: what HTML shows beyond the
- * occurrence (first seen, triage reason/user/time). malloc'd.
+ * occurrence (the day it was first seen). malloc'd.
  */
 static char *
 finding_extra(const ks_finding_info *f)
 {
-	char *buf = NULL, day[11], stamp[21];
-	size_t len = 0;
-	FILE *fp;
+	char *buf, day[11];
 
-	if (!f || (fp = open_memstream(&buf, &len)) == NULL)
+	if (!f || (buf = malloc(32)) == NULL)
 		return NULL;
 	day_of(f->first_seen, day);
-	fprintf(fp, "{\"first_seen\":\"%s\"", day);
-	if (f->status_user) {
-		fputs(",\"status_user\":\"", fp);
-		put_json_text(fp, f->status_user);
-		fputc('"', fp);
-	}
-	if (f->status_time) {
-		stamp_of(f->status_time, stamp);
-		fprintf(fp, ",\"status_time\":\"%s\"", stamp);
-	}
-	if (f->status_reason) {
-		fputs(",\"status_reason\":\"", fp);
-		put_json_text(fp, f->status_reason);
-		fputc('"', fp);
-	}
-	fputc('}', fp);
-	if (fclose(fp) != 0) {
-		free(buf);
-		return NULL;
-	}
+	snprintf(buf, 32, "{\"first_seen\":\"%s\"}", day);
 	return buf;
+}
+
+static int
+cmp_triage(const void *a, const void *b)
+{
+	return strcmp(((const struct triage *)a)->fingerprint,
+	    ((const struct triage *)b)->fingerprint);
+}
+
+/* Collect every triaged finding (ks_store_foreach_finding callback). */
+static int
+on_triaged(const ks_finding_info *f, void *payload)
+{
+	struct report_run *run = payload;
+	struct triage *t;
+
+	if (!f->status_time)
+		return 0;
+	if (run->ntriaged == run->captriaged) {
+		size_t cap = run->captriaged ? run->captriaged * 2 : 16;
+		void *v = realloc(run->triaged, cap * sizeof(*run->triaged));
+
+		if (!v)
+			goto oom;
+		run->triaged = v;
+		run->captriaged = cap;
+	}
+	t = &run->triaged[run->ntriaged];
+	memcpy(t->fingerprint, f->fingerprint, sizeof(t->fingerprint));
+	t->reason = f->status_reason ? strdup(f->status_reason) : NULL;
+	t->user = f->status_user ? strdup(f->status_user) : NULL;
+	t->at = f->status_time;
+	if ((f->status_reason && !t->reason) || (f->status_user && !t->user)) {
+		free(t->reason);
+		free(t->user);
+		goto oom;
+	}
+	run->ntriaged++;
+	return 0;
+oom:
+	run->error = KS_ENOMEM;
+	return 1;
+}
+
+/* Give `occ` the triage of its finding, if it was ever triaged. */
+static void
+attach_triage(const struct report_run *run, ks_occurrence *occ)
+{
+	const struct triage *t = NULL;
+	struct triage key;
+
+	if (run->finding) {
+		occ->status_reason = run->finding->status_reason;
+		occ->status_user = run->finding->status_user;
+		occ->status_time = run->finding->status_time;
+		return;
+	}
+	if (!run->ntriaged)
+		return;
+	memcpy(key.fingerprint, occ->fingerprint, sizeof(key.fingerprint));
+	if ((t = bsearch(&key, run->triaged, run->ntriaged,
+	    sizeof(*run->triaged), cmp_triage)) == NULL)
+		return;
+	occ->status_reason = t->reason;
+	occ->status_user = t->user;
+	occ->status_time = t->at;
 }
 
 static int
@@ -200,6 +235,7 @@ on_occurrence(const ks_stored_occurrence *rec, void *payload)
 	if (!run->report)
 		return 0;
 	occ.status = (char *)rec->status;
+	attach_triage(run, &occ);
 	if (run->finding && !occ.extra_json)
 		occ.extra_json = extra = finding_extra(run->finding);
 	run->error = ks_report_occurrence(run->report, &occ);
@@ -448,8 +484,16 @@ cmd_report(int argc, char **argv)
 		error = ks_store_foreach_finding(store, &filter, on_finding,
 		    &walk);
 	} else {
-		error = ks_store_foreach_occurrence(store, &filter,
-		    on_occurrence, &run);
+		ks_inventory_filter all = KS_INVENTORY_FILTER_INIT;
+
+		if ((error = ks_store_foreach_finding(store, &all, on_triaged,
+		    &run)) == 0) {
+			if (run.ntriaged > 1)
+				qsort(run.triaged, run.ntriaged,
+				    sizeof(*run.triaged), cmp_triage);
+			error = ks_store_foreach_occurrence(store, &filter,
+			    on_occurrence, &run);
+		}
 	}
 	if (run.error < 0)
 		goto report_error;
@@ -501,6 +545,12 @@ done:
 	ks_filter_dispose(&supp);
 	ks_buf_dispose(&default_store);
 	free(run.fps);
+	while (run.ntriaged > 0) {
+		run.ntriaged--;
+		free(run.triaged[run.ntriaged].reason);
+		free(run.triaged[run.ntriaged].user);
+	}
+	free(run.triaged);
 	free(repo);
 	return rc;
 }

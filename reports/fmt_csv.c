@@ -12,12 +12,14 @@
 
 #include "escape.h"
 #include "report_int.h"
+#include "tally.h"
 
 static const char *const columns[] = {
 	"fingerprint", "status", "rule", "rule_name", "category",
 	"confidence", "secret_preview", "source", "path", "line", "column",
 	"end_line", "end_column", "commit", "author", "date", "client_id",
-	"issuer", "provider", "secret",
+	"issuer", "provider", "secret", "status_reason", "status_user",
+	"status_time",
 };
 
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
@@ -65,7 +67,15 @@ csv_occurrence(struct ks_report *r, const ks_occurrence *o)
 	cell(fp, o->client_id);
 	cell(fp, o->issuer);
 	cell(fp, o->provider);
-	ks_csv_cell(fp, o->secret);
+	cell(fp, o->secret);
+	cell(fp, o->status_reason);
+	cell(fp, o->status_user);
+	if (o->status_time) {
+		char stamp[21];
+
+		ks_utc_stamp(o->status_time, stamp);
+		fputs(stamp, fp);
+	}
 	fputs("\r\n", fp);
 	return 0;
 }

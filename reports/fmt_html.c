@@ -252,17 +252,18 @@ finding_head(FILE *fp, const ks_occurrence *o)
 	fputs(" · triage <b class=\"triage\">", fp);
 	ks_html_text(fp, status);
 	fputs("</b>", fp);
-	if (ks_extra_member(o->extra_json, "status_user", buf, sizeof(buf))) {
+	if (o->status_user) {
 		fputs(" by ", fp);
-		ks_html_text(fp, buf);
+		ks_html_text(fp, o->status_user);
 	}
-	if (ks_extra_member(o->extra_json, "status_time", buf, sizeof(buf))) {
+	if (o->status_time) {
+		ks_utc_stamp(o->status_time, buf);
 		fputs(" at ", fp);
 		ks_html_text(fp, buf);
 	}
-	if (ks_extra_member(o->extra_json, "status_reason", buf, sizeof(buf))) {
+	if (o->status_reason) {
 		fputs(" (", fp);
-		ks_html_text(fp, buf);
+		ks_html_text(fp, o->status_reason);
 		fputs(")", fp);
 	}
 	fputs("</p>\n", fp);

@@ -30,6 +30,18 @@ ks_json_occurrence(FILE *fp, const ks_occurrence *o)
 	ks_json_member_str(fp, &first, "fingerprint", o->fingerprint, false);
 	ks_json_member_str(fp, &first, "status", o->status ? o->status :
 	    "open", false);
+	if (o->status_time) {           /* who triaged it, when and why */
+		char stamp[21];
+
+		ks_utc_stamp(o->status_time, stamp);
+		if (o->status_reason)
+			ks_json_member_str(fp, &first, "status_reason",
+			    o->status_reason, true);
+		if (o->status_user)
+			ks_json_member_str(fp, &first, "status_user",
+			    o->status_user, true);
+		ks_json_member_str(fp, &first, "status_time", stamp, false);
+	}
 	ks_json_member_str(fp, &first, "secret_preview", o->secret_preview,
 	    false);
 	if (o->secret)

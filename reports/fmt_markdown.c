@@ -75,6 +75,7 @@ md_occurrence(struct ks_report *r, const ks_occurrence *o)
 		return 0;
 	fputs("| ", fp);
 	ks_md_text(fp, o->status ? o->status : "open");
+	ks_write_triage(fp, o, ks_md_text);
 	fputs(" | ", fp);
 	ks_md_text(fp, o->rule_name ? o->rule_name : o->rule_id);
 	fputs(" (", fp);

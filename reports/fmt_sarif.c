@@ -23,6 +23,7 @@
 #include "remediation.h"
 #include "report_int.h"
 #include "str.h"
+#include "tally.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define KS_INFORMATION_URI "https://github.com/keyshift/keyshift"
@@ -201,6 +202,7 @@ sarif_occurrence(struct ks_report *r, const ks_occurrence *o)
 	const char *id = o->rule_id ? o->rule_id : "";
 	FILE *fp = r->fp;
 	bool first = true;
+	char stamp[21];
 	int error;
 
 	if ((rule = find_rule(st, id)) == NULL) {
@@ -229,15 +231,32 @@ sarif_occurrence(struct ks_report *r, const ks_occurrence *o)
 	write_location(fp, o);
 	fprintf(fp, ",\"partialFingerprints\":{\"keyshift/v1\":\"%s\"}",
 	    o->fingerprint);
+	if (o->status_time)
+		ks_utc_stamp(o->status_time, stamp);
 	if (o->status && (strcmp(o->status, "false-positive") == 0 ||
-	    strcmp(o->status, "accepted-risk") == 0))
+	    strcmp(o->status, "accepted-risk") == 0)) {
 		fputs(",\"suppressions\":[{\"kind\":\"external\","
-		    "\"status\":\"accepted\"}]", fp);
+		    "\"status\":\"accepted\"", fp);
+		if (o->status_reason) {
+			fputs(",\"justification\":", fp);
+			ks_json_string(fp, o->status_reason);
+		}
+		fputs("}]", fp);
+	}
 	fputs(",\"properties\":{", fp);
 	first = true;
 	ks_json_member_str(fp, &first, "category", o->category, false);
 	ks_json_member_str(fp, &first, "status",
 	    o->status ? o->status : "open", false);
+	if (o->status_time) {
+		if (o->status_reason)
+			ks_json_member_str(fp, &first, "statusReason",
+			    o->status_reason, true);
+		if (o->status_user)
+			ks_json_member_str(fp, &first, "statusUser",
+			    o->status_user, true);
+		ks_json_member_str(fp, &first, "statusTime", stamp, false);
+	}
 	ks_json_member_str(fp, &first, "secretPreview", o->secret_preview,
 	    false);
 	if (o->commit)

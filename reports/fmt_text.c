@@ -11,6 +11,7 @@
 
 #include "json_writer.h"
 #include "report_int.h"
+#include "tally.h"
 
 #define C_RED "\033[31m"
 #define C_DIM "\033[2m"
@@ -50,6 +51,10 @@ text_occurrence(struct ks_report *r, const ks_occurrence *o)
 	if (o->client_id) {
 		fputs("  client_id ", fp);
 		ks_text_safe(fp, o->client_id);
+	}
+	if (o->status_time) {
+		fputs("  triaged", fp);
+		ks_write_triage(fp, o, ks_text_safe);
 	}
 	fputc('\n', fp);
 	if (r->opts.verbose && o->snippet) {

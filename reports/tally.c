@@ -193,6 +193,37 @@ ks_occurrence_day(const ks_occurrence *o, int64_t fallback, char buf[11])
 		copy_span(buf, 11, "1970-01-01", 10);
 }
 
+void
+ks_utc_stamp(int64_t t, char buf[21])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		copy_span(buf, 21, "1970-01-01T00:00:00Z", 20);
+}
+
+void
+ks_write_triage(FILE *fp, const ks_occurrence *o,
+    void (*escape)(FILE *, const char *))
+{
+	char stamp[21];
+
+	if (!o->status_time)
+		return;
+	ks_utc_stamp(o->status_time, stamp);
+	if (o->status_user) {
+		fputs(" by ", fp);
+		escape(fp, o->status_user);
+	}
+	fprintf(fp, " at %s", stamp);
+	if (o->status_reason) {
+		fputs(": ", fp);
+		escape(fp, o->status_reason);
+	}
+}
+
 int
 ks_group_close(struct ks_group *g, struct ks_summary_tallies *t)
 {

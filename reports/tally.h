@@ -12,6 +12,7 @@
 #define KS_REPORTS_TALLY_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <keyshift/common.h>
 #include <keyshift/error.h>
@@ -56,6 +57,13 @@ bool ks_extra_member(const char *json, const char *key, char *buf,
  * else of `fallback` (Unix time). */
 void ks_occurrence_day(const ks_occurrence *o, int64_t fallback,
     char buf[11]);
+/* Unix time `t` as "YYYY-MM-DDTHH:MM:SSZ" (UTC), as triage times are
+ * shown in every format. */
+void ks_utc_stamp(int64_t t, char buf[21]);
+/* " by USER at TIME: REASON" for a triaged occurrence (nothing if it
+ * never was), each value written with `escape`: text and Markdown. */
+void ks_write_triage(FILE *fp, const ks_occurrence *o,
+    void (*escape)(FILE *, const char *));
 
 /* The totals every summary keeps. */
 struct ks_summary_tallies {

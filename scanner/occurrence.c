@@ -261,6 +261,8 @@ ks_occurrence_dispose(ks_occurrence *occ)
 	ks__free(occ->provider);
 	ks__free(occ->key_info);
 	ks__free(occ->extra_json);
+	ks__free(occ->status_reason);
+	ks__free(occ->status_user);
 	memset(occ, 0, sizeof(*occ));
 }
 

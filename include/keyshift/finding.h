@@ -45,6 +45,11 @@ typedef struct ks_occurrence {
 	char *provider;          /* identity provider, when known */
 	char *key_info;          /* private keys: "EC P-256", "RSA 2048", ... */
 	char *extra_json;        /* NULL or a JSON object with more context */
+	/* the finding's last triage change (reports over the store; NULL and
+	 * 0 when it was never triaged) */
+	char *status_reason;
+	char *status_user;
+	int64_t status_time;     /* unix time */
 } ks_occurrence;
 
 typedef struct ks_diagnostic {

@@ -21,13 +21,36 @@ fp_of() {  # fp_of PATH: the fingerprint of the Google secret found in PATH
 	[[ "$output" == *"2026-01-01T00:00:00Z  false-positive  alice  a test value"* ]]
 	run -0 ks findings list --status false-positive
 	[[ "$output" == "$fp  false-positive"* ]]
-	for f in json csv sarif markdown html text; do
+	# every format shows the status, who set it, when and why
+	for f in text json jsonl csv sarif markdown html; do
 		run -1 ks report --format "$f"
+		echo "format $f" >&2
 		[[ "$output" == *"false-positive"* ]]
+		[[ "$output" == *"alice"* ]]
+		[[ "$output" == *"2026-01-01T00:00:00Z"* ]]
+		[[ "$output" == *"a test value"* ]]
 	done
+	run -1 ks report --format jsonl
+	[ "$(jq -c '[.status, .status_user, .status_time, .status_reason]' <<<"$output")" = \
+		'["false-positive","alice","2026-01-01T00:00:00Z","a test value"]' ]
+	run -1 ks report --format sarif
+	[ "$(jq -r '.runs[0].results[0].suppressions[0].justification' <<<"$output")" = "a test value" ]
+	[ "$(jq -r '.runs[0].results[0].properties.statusUser' <<<"$output")" = alice ]
+	run -1 ks report --format csv
+	[[ "$(sed -n 1p <<<"$output")" == *",status_reason,status_user,status_time"$'\r' ]]
+	[[ "$(sed -n 2p <<<"$output")" == *",a test value,alice,2026-01-01T00:00:00Z"$'\r' ]]
 	run -0 ks report --status open
 	run -2 ks findings triage "$fp" --status bogus
 	run -1 ks findings triage 0000000000000000 --status open
+	# a later change wins, and an untriaged finding carries none of it
+	printf 'google_secret: %s\n' "$(gen_google_secret)" > tree/b.yml
+	run -1 ks scan -o /dev/null tree
+	KEYSHIFT_USER=bob SOURCE_DATE_EPOCH=1767312000 run -0 ks findings triage "$fp" --status revoked --reason "rotated"
+	run -1 ks report --format jsonl
+	[ "$(jq -c 'select(.fingerprint == "'"$fp"'") | [.status, .status_user, .status_time, .status_reason]' <<<"$output")" = \
+		'["revoked","bob","2026-01-02T00:00:00Z","rotated"]' ]
+	[ "$(jq -c 'select(.fingerprint != "'"$fp"'") | [.status, .status_user, .status_time]' <<<"$output" | sort -u)" = \
+		'["open",null,null]' ]
 }
 
 @test "a suppression hides its fingerprint wherever it moves; a new secret on that line is reported" {
@@ -106,7 +129,7 @@ fp_of() {  # fp_of PATH: the fingerprint of the Google secret found in PATH
 	[ "$(grep -vc '^#' baseline.txt)" -ge 2 ]
 	grep -v '^#' baseline.txt | sort -c
 	[ "$(grep -v '^#' baseline.txt | sort -u | wc -l)" = "$(grep -vc '^#' baseline.txt)" ]
-	! grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}|a\.yml|:[0-9]' baseline.txt
+	! grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}|a\.yml|:[0-9]' baseline.txt || false
 	cp baseline.txt first.txt
 	run -0 ks scan --no-store --baseline baseline.txt tree
 	[[ "$output" == *"in the baseline"* ]]
@@ -121,6 +144,10 @@ fp_of() {  # fp_of PATH: the fingerprint of the Google secret found in PATH
 	printf 'google_secret: %s\n' "$(gen_google_secret)" >> tree/b.yml
 	run -1 ks scan --no-store --baseline baseline.txt --format jsonl tree
 	[ "$(printf '%s\n' "$output" | jq -r 'select(.rule == "ks.google.oauth-client-secret") | .line')" = 3 ]
+	# a NEW secret on a baselined line (line 2 of b.yml held s2) is reported
+	printf 'x\ngoogle_secret: %s\n' "$(gen_google_secret)" > tree/b.yml
+	run -1 ks scan --no-store --baseline baseline.txt --format jsonl tree
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.rule == "ks.google.oauth-client-secret") | "\(.path):\(.line)"')" = tree/b.yml:2 ]
 	printf 'junk\n' > broken.txt
 	run -2 ks scan --no-store --baseline broken.txt tree
 }
