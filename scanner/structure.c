@@ -31,8 +31,10 @@ ks_doc_dispose(struct ks_doc *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->n; i++)
+	for (i = 0; i < d->n; i++) {
 		ks__free(d->leaves[i].path);
+		ks__free(d->leaves[i].norm);
+	}
 	ks__free(d->leaves);
 	memset(d, 0, sizeof(*d));
 }
@@ -91,6 +93,12 @@ add_leaf(struct ks_doc *d, char **stack, size_t depth, const char *key,
 	d->leaves[d->n].path = ks_str_detach(&p, NULL);
 	if (!d->leaves[d->n].path)
 		return KS_ENOMEM;
+	i = strlen(d->leaves[d->n].path);
+	if ((d->leaves[d->n].norm = ks__malloc(i + 1)) == NULL) {
+		ks__free(d->leaves[d->n].path);
+		return KS_ENOMEM;
+	}
+	ks_key_norm(d->leaves[d->n].norm, i + 1, d->leaves[d->n].path, i);
 	d->leaves[d->n].vs = vs;
 	d->leaves[d->n].ve = ve;
 	d->n++;
@@ -497,14 +505,10 @@ ks_doc_leaf_at(const struct ks_doc *d, size_t off)
 const struct ks_leaf *
 ks_doc_find_norm(const struct ks_doc *d, const char *norm)
 {
-	char buf[512];
 	size_t i;
 
-	for (i = 0; i < d->n; i++) {
-		ks_key_norm(buf, sizeof(buf), d->leaves[i].path,
-		    strlen(d->leaves[i].path));
-		if (strcmp(buf, norm) == 0)
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->leaves[i].norm, norm) == 0)
 			return &d->leaves[i];
-	}
 	return NULL;
 }

@@ -26,6 +26,8 @@
 
 struct ks_leaf {
 	char *path;           /* "spring.security...client-secret"; owned */
+	char *norm;           /* path as ks_key_norm() has it; owned: the
+				 pairing looks leaves up by it, per finding */
 	size_t vs, ve;        /* the value's bytes, [vs, ve), quotes excluded */
 };
 
