@@ -96,6 +96,7 @@ struct kv_source {
 	ks_blob_ref_cb cb;
 	void *payload;
 	int cbret;
+	uint64_t nvalues;  /* keys whose values were emitted or skipped */
 };
 
 /* ---- credentials -------------------------------------------------------- */
@@ -589,6 +590,7 @@ emit_value(struct kv_source *s, const char *path, const char *name,
 	bool one_line = len && !memchr(value, '\n', len) && nlen;
 	int error;
 
+	s->nvalues++;
 	if (len > max) {
 		ks_str msg = KS_STR_INIT;
 
@@ -1260,6 +1262,11 @@ kv_foreach(void *p, ks_blob_ref_cb cb, void *payload)
 		error = spring_foreach(s);
 		break;
 	}
+	/* A wrong mount, prefix or profile must not read as "clean". */
+	if (error == 0 && s->cbret == 0 && s->nvalues == 0)
+		error = emit_diag(s, s->prefix.len ? s->prefix.ptr : "/",
+		    "empty", "the store has no key here: check the URL's "
+		    "prefix, mount or profile");
 	return error;
 }
 

@@ -79,10 +79,13 @@ paths_of() {
 	[ "$status" -eq 1 ]
 	[ "$(jq -r '.scan.files' <<<"$output")" = 701 ]
 	[ "$(paths_of)" = /bulk/zz_last ]
-	# A prefix with nothing under it: a clean scan.
+	# A prefix with nothing under it: nothing found, and a diagnostic
+	# says so, so that a mistyped prefix does not read as clean.
 	run --separate-stderr ks scan --no-store --format json "$(target /nothing/)"
 	[ "$status" -eq 0 ]
-	[ "$(jq -r '.scan.files' <<<"$output")" = 0 ]
+	[ "$(jq -r '.findings | length' <<<"$output")" = 0 ]
+	[ "$(jq -r '.diagnostics[0].kind' <<<"$output")" = empty ]
+	[[ "$stderr" == *"empty: the store has no key here"* ]]
 }
 
 @test "etcd: provenance in the store is the store URL plus the key" {

@@ -80,9 +80,10 @@ write_data() {
 	[ "$(jq -r .scan.files <<<"$output")" = 3 ]
 	grep -qx 'GET /v1/kv/app/prod?recurse=true' "$TMP/kv.log"
 	[[ "$(cat "$TMP/kv.log")" != *c0nsul* ]]
-	# No key under the prefix (404): a clean scan.
+	# No key under the prefix (404): nothing found, but said so.
 	CONSUL_HTTP_TOKEN=c0nsul-t0ken run --separate-stderr ks scan --no-store "consul://$KV/none/"
 	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"none/: empty: the store has no key here"* ]]
 }
 
 @test "consul: a missing or wrong token is an authentication error" {
