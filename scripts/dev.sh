@@ -22,7 +22,7 @@ APT_BUILD=(build-essential cmake pkg-config git openssl libssl-dev libgit2-dev
 	libjansson-dev libarchive-dev libvectorscan-dev)
 APT_TEST=(libcmocka-dev bats ripgrep sqlite3 jq clang libclang-rt-14-dev chromium
 	python3-jsonschema etcd-server putty-tools gnupg openssh-client
-	python3 curl man-db pre-commit)
+	python3 curl man-db pre-commit zip bzip2 xz-utils)
 
 need_packages() {
 	local missing=() p
